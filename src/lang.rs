@@ -1,0 +1,69 @@
+//! Language detection, French or English, per message, from function words and accents.
+//!
+//! Short social-media messages carry few words, so this counts the function words each language
+//! cannot do without (`le`, `est`, `pas` / `the`, `is`, `not`) and French accented letters. Words
+//! both languages share (`a`, `en`, `on`, `me`, `ce`) count for neither. With no evidence, or a
+//! tie, the caller falls back to the plan's default language.
+
+use crate::normalise::Token;
+use crate::taxonomy::Lang;
+
+const FR: &[&str] = &[
+    "le", "la", "les", "des", "du", "de", "un", "une", "est", "et", "je", "tu", "il", "elle", "nous", "vous", "ils",
+    "elles", "pas", "ne", "que", "qui", "pour", "avec", "sur", "dans", "c", "ca", "cette", "cet", "mon", "ma", "mes",
+    "ton", "ta", "tes", "votre", "vos", "leur", "leurs", "au", "aux", "mais", "ou", "donc", "tres", "merci", "bonjour",
+    "bonsoir", "svp", "suis", "sont", "etre", "fait", "faire", "avoir", "j", "y", "n", "qu", "d", "l", "s", "m", "t",
+    "plus", "rien", "tout", "tous", "toujours", "jamais", "deja", "encore", "alors", "quand", "comment", "pourquoi",
+    "ont", "avez", "sommes", "etes", "moi", "toi", "lui", "eux", "ici", "aussi", "chez", "parce", "quoi", "mdr", "jsp",
+];
+
+const EN: &[&str] = &[
+    "the", "an", "is", "are", "was", "were", "and", "or", "but", "i", "you", "he", "she", "we", "they", "it", "this",
+    "that", "to", "of", "in", "for", "with", "my", "your", "our", "their", "not", "no", "do", "does", "did", "have", "has",
+    "had", "be", "been", "will", "would", "can", "could", "what", "why", "how", "when", "where", "thanks", "thank",
+    "please", "hi", "hello", "just", "so", "very", "there", "from", "at", "by", "about", "get", "got", "its", "im",
+    "dont", "don", "didn", "doesn", "isn", "can't", "cant", "who", "which", "all", "any", "been", "being", "if", "then",
+    "than", "because", "still", "again", "never", "always", "lol", "u", "ur", "ve", "ll", "re", "go", "yourself",
+    "yourselves", "guys", "ppl", "pls", "plz", "thx", "gonna", "wanna", "ngl", "tbh", "omg", "these", "those", "some",
+    "every", "much", "many", "really", "literally", "people", "ever", "them", "him", "her", "his", "up", "off", "out",
+];
+
+/// The detected language and how sure the detector is (0.5 = a guess, 1 = only one language seen).
+pub fn detect(original: &str, tokens: &[Token]) -> Option<(Lang, f32)> {
+    let (mut fr, mut en) = (0u32, 0u32);
+    for t in tokens {
+        let w = t.text.as_str();
+        if FR.contains(&w) {
+            fr += 1;
+        } else if EN.contains(&w) {
+            en += 1;
+        }
+    }
+    // French accented letters are strong evidence; count at most a few so a name does not decide.
+    let accents = original.chars().filter(|c| matches!(c, 'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'û' | 'ô' | 'î' | 'â' | 'ë' | 'ï' | 'œ' | 'É' | 'È' | 'À' | 'Ç')).count() as u32;
+    fr += accents.min(3);
+    if fr == en {
+        return None;
+    }
+    let (lang, win) = if fr > en { (Lang::Fr, fr) } else { (Lang::En, en) };
+    Some((lang, win as f32 / (fr + en) as f32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalise::normalise;
+
+    fn lang(s: &str) -> Option<Lang> {
+        detect(s, &normalise(s).tokens).map(|x| x.0)
+    }
+
+    #[test]
+    fn french_english_and_unknown() {
+        assert_eq!(lang("Ce n'est pas normal, je suis très déçu"), Some(Lang::Fr));
+        assert_eq!(lang("This is not ok, I want my money back"), Some(Lang::En));
+        assert_eq!(lang("Génial"), Some(Lang::Fr));
+        assert_eq!(lang("ok"), None);
+        assert_eq!(lang("👍"), None);
+    }
+}

@@ -1,0 +1,49 @@
+//! # Sentinelle
+//!
+//! On-device triage of social-media comments and direct messages by a crisis plan.
+//!
+//! Sentinelle reads each incoming message, finds what it is about in the plan's terms
+//! ([`Category`]: an attack on a group, misinformation, a defamatory claim, a complaint…), says how
+//! serious it is ([`Severity`]: routine, problem or crisis), what level of response the plan asks
+//! for ([`Response`]), by when to answer, and offers reply templates in the message's language.
+//! Every flagged category carries its **evidence**: spans of the original text and the term or
+//! rule that fired.
+//!
+//! The verdicts are a heuristic to help a person decide quickly, not a judgement: lexicons miss
+//! new words and can be fooled, and context (sarcasm, a slur quoted to report it) needs a human.
+//!
+//! ```
+//! use sentinelle::{Engine, Message, TriageOptions, Category, Severity};
+//!
+//! let engine = Engine::with_default_plan();
+//! let batch = vec![Message { text: "Vous êtes des escrocs, vous m'avez volé !".into(), ..Default::default() }];
+//! let verdicts = engine.triage_batch(&batch, &TriageOptions::default());
+//! let v = &verdicts[0];
+//! assert_eq!(v.primary, Category::DefamationRisk);
+//! assert!(v.severity >= Severity::Problem);
+//! assert!(!v.categories[0].evidence.is_empty());
+//! ```
+//!
+//! The engine is plain Rust with no browser types: the same code runs in the `sentinelle`
+//! command line and, through the `web` module (wasm32 only), in the browser extension.
+
+pub mod lang;
+mod matcher;
+pub mod normalise;
+pub mod plan;
+pub mod reply;
+pub mod spike;
+pub mod taxonomy;
+pub mod triage;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use plan::{Plan, PlanError, PlanErrors, DEFAULT_PLAN_JSON};
+pub use reply::{Reply, ReplyContext};
+pub use spike::{SpikeDetector, SpikeState, SpikeStats, WindowReport};
+pub use taxonomy::{Category, Lang, Response, Severity};
+pub use triage::{CategoryScore, Engine, Evidence, Message, Signal, TriageOptions, Verdict};
+
+/// The engine's version, as built.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,511 @@
+//! Normalisation: from hostile, creative social-media text to tokens that lexicons can match.
+//!
+//! A chain of small steps, each a function from a sequence of [`NChar`] to another. Every
+//! normalised character remembers the index of the *original* character it came from, so a match
+//! found in the normalised text always reports a span of the text the user actually sees.
+//!
+//! ```text
+//! original ─▶ drop_invisible ─▶ fold (NFKD, case, accents) ─▶ leetspeak ─▶ confusables
+//!          ─▶ squeeze_repeats ─▶ emoji_signals ─▶ tokens (with clause and quotation marks)
+//! ```
+//!
+//! The steps are for *matching*, not display: `ѕс4ммм` becomes `scam`, `nuuuul` becomes `nul`,
+//! `😡` becomes the token `emoji_anger`.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// One normalised character and the original characters it came from: `src..end`, in
+/// characters (usually one; a squeezed run `mmm` → `m` covers all three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NChar {
+    pub c: char,
+    pub src: u32,
+    pub end: u32,
+}
+
+/// What kind of token a [`Token`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    /// An emoji mapped to a signal word such as `emoji_anger`.
+    Emoji,
+    /// `?` or `!`, kept because questions and exclamations are evidence.
+    Punct,
+}
+
+/// A token of normalised text with its span in the original text, in characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub start: u32,
+    pub end: u32,
+    pub kind: TokenKind,
+    /// Index of the clause (text between `. , ; : ! ?`, quotes and line breaks) the token is in.
+    pub clause: u32,
+    /// Whether the token opens its sentence (first word after `. ! ?`, a line break or the start).
+    pub sentence_start: bool,
+    /// Whether the token opens its clause (first word after any clause boundary).
+    pub clause_start: bool,
+    /// Whether the token is inside quotation marks («…», “…”, "…").
+    pub quoted: bool,
+}
+
+/// The whole normalised form of a text.
+#[derive(Debug, Clone)]
+pub struct Normalised {
+    pub chars: Vec<NChar>,
+    pub tokens: Vec<Token>,
+    /// Length of the original text in characters.
+    pub original_len: u32,
+}
+
+impl Normalised {
+    /// The normalised text as a string (for display and for the learned model's features).
+    pub fn text(&self) -> String {
+        self.chars.iter().map(|n| n.c).collect()
+    }
+}
+
+/// Runs every step on `text`.
+pub fn normalise(text: &str) -> Normalised {
+    let original: Vec<NChar> = text
+        .chars()
+        .enumerate()
+        .map(|(i, c)| NChar { c, src: i as u32, end: i as u32 + 1 })
+        .collect();
+    let original_len = original.len() as u32;
+    let chars = emoji_signals(squeeze_repeats(confusables(leetspeak(fold(drop_invisible(original))))));
+    let tokens = join_spelled_out(tokens(&chars), &chars);
+    Normalised { chars, tokens, original_len }
+}
+
+/// Step 1: drop characters that are invisible on screen but break matching: zero-width spaces and
+/// joiners, soft hyphens, bidirectional controls, variation selectors, the byte-order mark.
+pub fn drop_invisible(input: Vec<NChar>) -> Vec<NChar> {
+    input.into_iter().filter(|n| !is_invisible(n.c)).collect()
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0100}'..='\u{E01EF}'
+        | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Step 2: Unicode compatibility decomposition (the "K" of NFKC: full-width letters, ligatures,
+/// mathematical alphanumerics become plain letters), case folding, and accent folding (combining
+/// marks are dropped, so `é` matches `e`). Applied per character so each output keeps its origin.
+pub fn fold(input: Vec<NChar>) -> Vec<NChar> {
+    let mut out = Vec::with_capacity(input.len());
+    for n in input {
+        if n.c.is_ascii() {
+            out.push(NChar { c: n.c.to_ascii_lowercase(), src: n.src, end: n.end });
+            continue;
+        }
+        decompose_compatible(n.c, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            if d == 'ß' || d == 'ẞ' {
+                out.push(NChar { c: 's', src: n.src, end: n.end });
+                out.push(NChar { c: 's', src: n.src, end: n.end });
+                return;
+            }
+            for l in d.to_lowercase() {
+                if !is_combining_mark(l) {
+                    out.push(NChar { c: fold_letter(l), src: n.src, end: n.end });
+                }
+            }
+        });
+    }
+    out
+}
+
+/// Letters that carry no combining mark in Unicode but that French and English writers type as
+/// plain letters.
+fn fold_letter(c: char) -> char {
+    match c {
+        'œ' => 'o', // kept short: "œuvre" ~ "oeuvre" is handled by lexicons listing both
+        'æ' => 'a',
+        'ø' => 'o',
+        'đ' => 'd',
+        'ł' => 'l',
+        'ı' => 'i',
+        // Typographic apostrophes and quotes: one form each, so tokenising sees them.
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+        _ => c,
+    }
+}
+
+/// Step 4: confusable letters from other scripts that look like Latin ones (`ѕсаm` with Cyrillic
+/// letters). Applied only inside words that also contain a Latin letter, so real Cyrillic or Greek
+/// text is left alone. Runs after leetspeak, so that `ѕс4м` (Cyrillic and a digit) has its Latin
+/// `a` by the time this step looks for one.
+pub fn confusables(mut input: Vec<NChar>) -> Vec<NChar> {
+    let mut i = 0;
+    while i < input.len() {
+        if !input[i].c.is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < input.len() && input[i].c.is_alphanumeric() {
+            i += 1;
+        }
+        if input[start..i].iter().any(|n| n.c.is_ascii_alphabetic()) {
+            for n in &mut input[start..i] {
+                if let Some(l) = confusable(n.c) {
+                    n.c = l;
+                }
+            }
+        }
+    }
+    input
+}
+
+fn confusable(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ё' | 'ε' => 'e',
+        'һ' => 'h',
+        'і' | 'ї' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'м' => 'm',
+        'п' | 'η' => 'n',
+        'о' | 'ο' | 'σ' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'ѡ' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'ɡ' => 'g',
+        _ => return None,
+    })
+}
+
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '4' | '@' => 'a',
+        '3' => 'e',
+        '1' | '!' | '|' => 'i',
+        '0' => 'o',
+        '5' | '$' => 's',
+        '7' => 't',
+        _ => return None,
+    })
+}
+
+/// Step 3: leetspeak (`sc4m`, `1d10t`, `$cam`). A run of look-alike digits or symbols is read as
+/// letters only where it sits inside a word (letters on both sides) or opens a word of at least
+/// two more letters; `covid19`, `24h`, `@user` and `1st` stay as they are.
+pub fn leetspeak(mut input: Vec<NChar>) -> Vec<NChar> {
+    let is_letter = |c: char| c.is_alphabetic();
+    let n = input.len();
+    let mut i = 0;
+    while i < n {
+        if leet(input[i].c).is_none() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && leet(input[i].c).is_some() {
+            i += 1;
+        }
+        let end = i; // run is [start, end)
+        let before = start > 0 && is_letter(input[start - 1].c);
+        let letters_after = input[end..].iter().take_while(|x| is_letter(x.c)).count();
+        let after = letters_after > 0;
+        let digits_before = start > 0 && input[start - 1].c.is_ascii_digit();
+        let replace = if before && after {
+            true
+        } else if !before && !digits_before && letters_after >= 2 && end - start == 1 {
+            // Opens a word: not a mention, not punctuation, not an ordinal.
+            let c = input[start].c;
+            let rest: String = input[end..end + letters_after].iter().map(|x| x.c).collect();
+            c != '@' && c != '!' && c != '|' && !matches!(rest.as_str(), "st" | "nd" | "rd" | "th" | "er" | "ere" | "eme" | "e" | "h" | "min" | "am" | "pm")
+        } else {
+            false
+        };
+        if replace {
+            for x in &mut input[start..end] {
+                if let Some(l) = leet(x.c) {
+                    x.c = l;
+                }
+            }
+        }
+    }
+    input
+}
+
+/// Step 5: letters repeated three times or more are read once (`nuuuul` → `nul`,
+/// `scaaaam` → `scam`); doubled letters stay, because they spell real words.
+pub fn squeeze_repeats(input: Vec<NChar>) -> Vec<NChar> {
+    let mut out: Vec<NChar> = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        let c = input[i].c;
+        let mut j = i + 1;
+        while j < input.len() && input[j].c == c {
+            j += 1;
+        }
+        if c.is_alphabetic() && j - i >= 3 {
+            out.push(NChar { c, src: input[i].src, end: input[j - 1].end });
+        } else {
+            out.extend_from_slice(&input[i..j]);
+        }
+        i = j;
+    }
+    out
+}
+
+/// The signal word an emoji stands for, if it carries one.
+pub fn emoji_signal(c: char) -> Option<&'static str> {
+    Some(match c {
+        '😡' | '😠' | '🤬' | '👿' | '💢' | '😤' => "emoji_anger",
+        '👎' => "emoji_thumbs_down",
+        '🤮' | '🤢' | '💩' => "emoji_disgust",
+        '❤' | '😍' | '🥰' | '💕' | '💖' | '💗' | '💙' | '💚' | '💛' | '💜' | '🧡' | '😘' | '♥' => "emoji_love",
+        '🙏' => "emoji_thanks",
+        '👍' | '👏' | '🙌' | '😊' | '😀' | '😃' | '😁' | '🥳' | '⭐' | '🌟' | '💯' | '✨' => "emoji_positive",
+        '😢' | '😭' | '😞' | '😔' | '💔' => "emoji_sad",
+        '🤡' | '🙄' => "emoji_mock",
+        '😂' | '🤣' => "emoji_laugh",
+        '🔪' | '🔫' | '💣' | '🪓' => "emoji_weapon",
+        '⚠' | '🚨' | '☠' => "emoji_alert",
+        '🤥' => "emoji_lie",
+        _ => return None,
+    })
+}
+
+/// Step 6: emoji become signal words with spaces around them (`😡` → ` emoji_anger `), so that
+/// lexicons can weigh them like any word and evidence points at the emoji itself.
+pub fn emoji_signals(input: Vec<NChar>) -> Vec<NChar> {
+    if input.iter().all(|n| n.c.is_ascii()) {
+        return input;
+    }
+    let mut out = Vec::with_capacity(input.len() + 16);
+    for n in input {
+        match emoji_signal(n.c) {
+            Some(word) => {
+                out.push(NChar { c: ' ', src: n.src, end: n.end });
+                out.extend(word.chars().map(|c| NChar { c, src: n.src, end: n.end }));
+                out.push(NChar { c: ' ', src: n.src, end: n.end });
+            }
+            None => out.push(n),
+        }
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Step 7: tokens. Words are runs of letters, digits and `_`; apostrophes and hyphens split
+/// (`n'est` → `n est`, `anti-vax` → `anti vax`), as they do when lexicon terms are normalised,
+/// so both sides agree. `?` and `!` are tokens of their own.
+pub fn tokens(chars: &[NChar]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut clause = 0u32;
+    let mut sentence_start = true;
+    let mut quoted = false;
+    let mut guillemets = 0i32;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i].c;
+        if is_word_char(c) {
+            let start = i;
+            while i < chars.len() && is_word_char(chars[i].c) {
+                i += 1;
+            }
+            let text: String = chars[start..i].iter().map(|n| n.c).collect();
+            let kind = if text.starts_with("emoji_") { TokenKind::Emoji } else { TokenKind::Word };
+            let clause_start = kind == TokenKind::Word && out.last().is_none_or(|t: &Token| t.clause != clause);
+            out.push(Token {
+                text,
+                start: chars[start].src,
+                end: chars[i - 1].end,
+                kind,
+                clause,
+                sentence_start: sentence_start && kind == TokenKind::Word,
+                clause_start,
+                quoted: quoted || guillemets > 0,
+            });
+            if kind == TokenKind::Word {
+                sentence_start = false;
+            }
+            continue;
+        }
+        match c {
+            '?' | '!' => {
+                // A run of ?!?! is one token, spanning the whole run.
+                let start = i;
+                while i < chars.len() && matches!(chars[i].c, '?' | '!') {
+                    i += 1;
+                }
+                let has_q = chars[start..i].iter().any(|n| n.c == '?');
+                out.push(Token {
+                    text: if has_q { "?".into() } else { "!".into() },
+                    start: chars[start].src,
+                    end: chars[i - 1].end,
+                    kind: TokenKind::Punct,
+                    clause,
+                    sentence_start: false,
+                    clause_start: false,
+                    quoted: quoted || guillemets > 0,
+                });
+                clause += 1;
+                sentence_start = true;
+                continue;
+            }
+            '.' | '\n' | '\r' | '…' => {
+                clause += 1;
+                sentence_start = true;
+            }
+            ',' | ';' | ':' | '(' | ')' | '[' | ']' => clause += 1,
+            '"' => {
+                quoted = !quoted;
+                clause += 1;
+            }
+            '«' => {
+                guillemets += 1;
+                clause += 1;
+            }
+            '»' => {
+                guillemets = (guillemets - 1).max(0);
+                clause += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // An unclosed quotation mark quotes nothing: people type a lone " for inches or by mistake.
+    if quoted || guillemets > 0 {
+        let last_open = last_unclosed_quote(chars);
+        if let Some(src) = last_open {
+            for t in out.iter_mut().filter(|t| t.start > src) {
+                t.quoted = false;
+            }
+        }
+    }
+    out
+}
+
+fn last_unclosed_quote(chars: &[NChar]) -> Option<u32> {
+    chars.iter().rev().find(|n| n.c == '"' || n.c == '«').map(|n| n.src)
+}
+
+/// Step 8: words spelled out letter by letter (`s c a m`, `t.u.e.r`, `f-r-a-u-d`) become one
+/// token. Three or more one-letter tokens in a row, each separated by a single space, dot, dash,
+/// underscore or asterisk, are joined; French elisions (`l'`, `j'`) never come three in a row.
+pub fn join_spelled_out(tokens: Vec<Token>, chars: &[NChar]) -> Vec<Token> {
+    let single = |t: &Token| t.kind == TokenKind::Word && t.text.chars().count() == 1 && t.text.chars().all(char::is_alphabetic);
+    // The one separator between two tokens, if that is all there is.
+    let gap = |a: &Token, b: &Token| -> Option<char> {
+        let mut between = chars.iter().filter(|n| n.src >= a.end && n.end <= b.start).map(|n| n.c);
+        match (between.next(), between.next()) {
+            (Some(c @ (' ' | '.' | '-' | '_' | '*')), None) => Some(c),
+            _ => None,
+        }
+    };
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut j = i;
+        let mut sep = None;
+        // One separator throughout: `s c a m` is a word, `a.b c` is not.
+        while j < tokens.len() && single(&tokens[j]) {
+            if j > i {
+                let g = gap(&tokens[j - 1], &tokens[j]);
+                if g.is_none() || (sep.is_some() && g != sep) {
+                    break;
+                }
+                sep = g;
+            }
+            j += 1;
+        }
+        if j - i >= 3 {
+            let mut t = tokens[i].clone();
+            t.text = tokens[i..j].iter().map(|t| t.text.as_str()).collect();
+            t.end = tokens[j - 1].end;
+            out.push(t);
+            i = j;
+        } else {
+            out.push(tokens[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Normalises a lexicon term the same way as message text, returning its tokens' texts.
+pub fn term_tokens(term: &str) -> Vec<String> {
+    normalise(term).tokens.into_iter().map(|t| t.text).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        normalise(s).tokens.into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn steps_each_do_their_job() {
+        let rows: &[(&str, &str, &[&str])] = &[
+            ("case and accents", "C'EST NUL, Arnaque à l'Été", &["c", "est", "nul", "arnaque", "a", "l", "ete"]),
+            ("zero width", "sc\u{200B}am", &["scam"]),
+            ("full width", "ｓｃａｍ", &["scam"]),
+            ("math bold", "𝐬𝐜𝐚𝐦", &["scam"]),
+            ("cyrillic confusables", "ѕсаm", &["scam"]),
+            ("real cyrillic untouched", "привет", &["привет"]),
+            ("leet inside a word", "sc4m", &["scam"]),
+            ("leet opening a word", "$cam 1diot", &["scam", "idiot"]),
+            ("numbers stay numbers", "covid19 24h 2024 1st", &["covid19", "24h", "2024", "1st"]),
+            ("mentions stay mentions", "@user", &["user"]),
+            ("repeats", "nuuuul scaaaam cool", &["nul", "scam", "cool"]),
+            ("emoji", "bravo😡👍", &["bravo", "emoji_anger", "emoji_positive"]),
+            ("heart with variation selector", "❤️", &["emoji_love"]),
+            ("questions", "why?!?", &["why", "?"]),
+            ("spelled out", "s c a m, t.u.e.r et f-r-a-u-d", &["scam", "tuer", "et", "fraud"]),
+            ("elisions are not spelled out", "l'a j'y", &["l", "a", "j", "y"]),
+            ("ligature and eszett", "ﬁne Straße", &["fine", "strasse"]),
+        ];
+        for (name, input, want) in rows {
+            assert_eq!(toks(input), want.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{name}");
+        }
+    }
+
+    #[test]
+    fn spans_point_into_the_original() {
+        let text = "Quelle ѕс4ммм 😡 !";
+        let n = normalise(text);
+        let orig: Vec<char> = text.chars().collect();
+        let scam = &n.tokens[1];
+        assert_eq!(scam.text, "scam");
+        let s: String = orig[scam.start as usize..scam.end as usize].iter().collect();
+        assert_eq!(s, "ѕс4ммм");
+        let emoji = &n.tokens[2];
+        let s: String = orig[emoji.start as usize..emoji.end as usize].iter().collect();
+        assert_eq!(s, "😡");
+    }
+
+    #[test]
+    fn quotes_and_clauses() {
+        let n = normalise("Il a dit « arnaque » puis rien. \"scam");
+        let q: Vec<_> = n.tokens.iter().map(|t| (t.text.as_str(), t.quoted)).collect();
+        assert_eq!(q, vec![("il", false), ("a", false), ("dit", false), ("arnaque", true), ("puis", false), ("rien", false), ("scam", false)]);
+        assert!(n.tokens[6].sentence_start);
+    }
+}
