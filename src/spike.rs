@@ -1,0 +1,395 @@
+//! Spike detection: "a spike of angry messages is the classic sign" of a crisis.
+//!
+//! Fed with timestamped verdicts (no text), it counts messages per fixed window, per category and
+//! overall, and compares each window with a baseline learned from the windows before it (an
+//! exponential moving average over about `baseline_windows` windows). A window is `elevated` when
+//! its count reaches `elevated_ratio` × the baseline and `spike` at `spike_ratio` ×, and never below
+//! `min_count` messages, so that three messages on a quiet night are not a crisis.
+//!
+//! Real streams are messy:
+//! - **Out of order.** Windows stay open for `max_lateness` after the newest message; a message
+//!   inside that delay still counts in its own window. Later ones are counted as `late` and left out.
+//! - **Clock jumps.** A message more than `max_gap` ahead of the newest is a jump: the windows
+//!   skipped are *not* taken as silence (the baseline would collapse and every next window would be
+//!   a spike). A run of messages far *behind* the newest is a clock set back: the detector
+//!   re-anchors on them instead of dropping everything that follows.
+
+use crate::plan::SpikeConfig;
+use crate::taxonomy::Category;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Index of the "all messages" counter, after the categories.
+const ALL: usize = 12;
+/// Messages in a row far behind the newest before the detector believes the clock was set back.
+const BACKWARD_JUMP_RUN: u32 = 5;
+
+/// How unusual a window is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpikeState {
+    Normal,
+    Elevated,
+    Spike,
+}
+
+/// The numbers behind a state, for one window and one category (or all messages).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WindowReport {
+    /// Window start and end, ms since the epoch.
+    pub start: f64,
+    pub end: f64,
+    /// `None` for all messages together.
+    pub category: Option<Category>,
+    pub count: u32,
+    /// Expected messages per window, learned from the windows before.
+    pub baseline: f32,
+    /// count / max(baseline, 1).
+    pub ratio: f32,
+    pub state: SpikeState,
+}
+
+/// Counters that explain what the detector did with odd input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpikeStats {
+    pub observed: u64,
+    /// Too late to count (behind the newest by more than the allowed lateness).
+    pub late: u64,
+    /// Forward clock jumps (gaps not taken as silence).
+    pub forward_jumps: u64,
+    /// Backward clock jumps the detector re-anchored on.
+    pub backward_jumps: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SpikeDetector {
+    cfg: SpikeConfig,
+    open: BTreeMap<i64, [u32; 13]>,
+    baseline: [f32; 13],
+    /// Windows that have fed the baseline, capped at `baseline_windows`.
+    learned: u32,
+    newest: Option<i64>,
+    /// Index of the last window closed (or skipped over by a jump).
+    closed_to: Option<i64>,
+    far_behind: Vec<(i64, Vec<Category>)>,
+    closed: Vec<WindowReport>,
+    stats: SpikeStats,
+}
+
+impl SpikeDetector {
+    pub fn new(cfg: SpikeConfig) -> SpikeDetector {
+        SpikeDetector {
+            cfg,
+            open: BTreeMap::new(),
+            baseline: [0.0; 13],
+            learned: 0,
+            newest: None,
+            closed_to: None,
+            far_behind: Vec::new(),
+            closed: Vec::new(),
+            stats: SpikeStats::default(),
+        }
+    }
+
+    pub fn stats(&self) -> SpikeStats {
+        self.stats
+    }
+
+    /// Counts one message posted at `time_ms` carrying `categories` (each counted once).
+    pub fn observe(&mut self, time_ms: f64, categories: &[Category]) {
+        self.stats.observed += 1;
+        if !time_ms.is_finite() {
+            self.stats.late += 1;
+            return;
+        }
+        let t = time_ms as i64;
+        let newest = *self.newest.get_or_insert(t);
+        if t > newest {
+            self.drop_far_behind();
+            if t - newest > self.cfg.max_gap_ms {
+                // Forward jump: close what is open, and skip the gap without learning silence.
+                self.stats.forward_jumps += 1;
+                self.close_until(i64::MAX, false);
+                self.closed_to = Some(self.window_of(t) - 1);
+            }
+            self.newest = Some(t);
+            self.close_until(t - self.cfg.max_lateness_ms, true);
+        } else if newest - t > self.cfg.max_gap_ms {
+            self.far_behind.push((t, categories.to_vec()));
+            if self.far_behind.len() as u32 >= BACKWARD_JUMP_RUN {
+                // The clock was set back: re-anchor on the new times and count the run.
+                self.stats.backward_jumps += 1;
+                self.close_until(i64::MAX, false);
+                let run = std::mem::take(&mut self.far_behind);
+                let first = run.iter().map(|r| r.0).min().unwrap_or(t);
+                self.closed_to = Some(self.window_of(first) - 1);
+                self.newest = Some(run.iter().map(|r| r.0).max().unwrap_or(t));
+                for (rt, rc) in run {
+                    self.count(rt, &rc);
+                }
+            }
+            return;
+        } else if newest - t > self.cfg.max_lateness_ms {
+            self.drop_far_behind();
+            self.stats.late += 1;
+            return;
+        } else {
+            self.drop_far_behind();
+        }
+        self.count(t, categories);
+    }
+
+    /// A run of far-behind messages that ended before it made a backward jump: they were late.
+    fn drop_far_behind(&mut self) {
+        self.stats.late += self.far_behind.len() as u64;
+        self.far_behind.clear();
+    }
+
+    fn count(&mut self, t: i64, categories: &[Category]) {
+        let w = self.window_of(t);
+        if self.closed_to.is_some_and(|c| w <= c) {
+            self.stats.late += 1;
+            return;
+        }
+        let counts = self.open.entry(w).or_insert([0; 13]);
+        counts[ALL] += 1;
+        let mut seen = [false; 12];
+        for c in categories {
+            if !seen[c.index()] {
+                seen[c.index()] = true;
+                counts[c.index()] += 1;
+            }
+        }
+    }
+
+    fn window_of(&self, t: i64) -> i64 {
+        t.div_euclid(self.cfg.window_ms)
+    }
+
+    /// Closes every window that ends at or before `t` (every open one for `i64::MAX`), reporting
+    /// and learning from each; the empty windows between count as silence only when `silence`.
+    fn close_until(&mut self, t: i64, silence: bool) {
+        let end = if t == i64::MAX {
+            match self.open.keys().next_back() {
+                Some(&k) => k,
+                None => return,
+            }
+        } else {
+            self.window_of(t) - 1
+        };
+        let mut next = match (self.closed_to, self.open.keys().next()) {
+            (Some(c), _) => c + 1,
+            (None, Some(&k)) => k,
+            (None, None) => return,
+        };
+        // Bounded: without a jump, the distance is at most max_gap plus lateness.
+        while next <= end {
+            let counts = self.open.remove(&next).unwrap_or([0; 13]);
+            self.report(next, &counts);
+            if counts[ALL] > 0 || silence {
+                self.learn(&counts);
+            }
+            self.closed_to = Some(next);
+            next = if silence { next + 1 } else { self.open.keys().next().map_or(end + 1, |&k| k.max(next + 1)) };
+        }
+    }
+
+    fn state(&self, count: u32, baseline: f32) -> (f32, SpikeState) {
+        let ratio = count as f32 / baseline.max(1.0);
+        let state = if count < self.cfg.min_count.max(1) {
+            SpikeState::Normal
+        } else if ratio >= self.cfg.spike_ratio {
+            SpikeState::Spike
+        } else if ratio >= self.cfg.elevated_ratio {
+            SpikeState::Elevated
+        } else {
+            SpikeState::Normal
+        };
+        (ratio, state)
+    }
+
+    fn report(&mut self, w: i64, counts: &[u32; 13]) {
+        for i in 0..13 {
+            if counts[i] == 0 {
+                continue;
+            }
+            let (ratio, state) = self.state(counts[i], self.baseline[i]);
+            self.closed.push(WindowReport {
+                start: (w * self.cfg.window_ms) as f64,
+                end: ((w + 1) * self.cfg.window_ms) as f64,
+                category: if i == ALL { None } else { Some(Category::ALL[i]) },
+                count: counts[i],
+                baseline: round2(self.baseline[i]),
+                ratio: round2(ratio),
+                state,
+            });
+        }
+    }
+
+    fn learn(&mut self, counts: &[u32; 13]) {
+        self.learned = (self.learned + 1).min(self.cfg.baseline_windows);
+        // While the history is short, a plain running mean; then an EMA over baseline_windows.
+        let alpha = 1.0 / self.learned.max(1) as f32;
+        let alpha = alpha.max(2.0 / (self.cfg.baseline_windows as f32 + 1.0));
+        for i in 0..13 {
+            self.baseline[i] += alpha * (counts[i] as f32 - self.baseline[i]);
+        }
+    }
+
+    /// Reports of the windows closed since the last call, oldest first.
+    pub fn take_closed(&mut self) -> Vec<WindowReport> {
+        std::mem::take(&mut self.closed)
+    }
+
+    /// Closes every open window (end of a file) and returns all reports not yet taken.
+    pub fn finish(&mut self) -> Vec<WindowReport> {
+        self.drop_far_behind();
+        self.close_until(i64::MAX, true);
+        self.take_closed()
+    }
+
+    /// The live state of the newest window, per category and overall, against the current
+    /// baseline: what the extension shows while messages arrive.
+    pub fn current(&self) -> Vec<WindowReport> {
+        let Some(n) = self.newest else { return Vec::new() };
+        let w = self.window_of(n);
+        let counts = self.open.get(&w).copied().unwrap_or([0; 13]);
+        (0..13)
+            .filter(|&i| counts[i] > 0)
+            .map(|i| {
+                let (ratio, state) = self.state(counts[i], self.baseline[i]);
+                WindowReport {
+                    start: (w * self.cfg.window_ms) as f64,
+                    end: ((w + 1) * self.cfg.window_ms) as f64,
+                    category: if i == ALL { None } else { Some(Category::ALL[i]) },
+                    count: counts[i],
+                    baseline: round2(self.baseline[i]),
+                    ratio: round2(ratio),
+                    state,
+                }
+            })
+            .collect()
+    }
+
+    /// Categories whose newest window is a spike, for [`crate::TriageOptions::spiking`].
+    pub fn spiking(&self) -> Vec<Category> {
+        self.current().into_iter().filter(|r| r.state == SpikeState::Spike).filter_map(|r| r.category).collect()
+    }
+}
+
+fn round2(x: f32) -> f32 {
+    (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> SpikeConfig {
+        SpikeConfig {
+            window_ms: 10 * 60_000,
+            baseline_windows: 12,
+            min_count: 5,
+            elevated_ratio: 2.0,
+            spike_ratio: 4.0,
+            max_lateness_ms: 20 * 60_000,
+            max_gap_ms: 6 * 3_600_000,
+        }
+    }
+
+    const MIN: f64 = 60_000.0;
+    const C: Category = Category::Complaint;
+
+    fn states(reports: &[WindowReport], cat: Option<Category>) -> Vec<(u32, SpikeState)> {
+        reports.iter().filter(|r| r.category == cat).map(|r| (r.count, r.state)).collect()
+    }
+
+    #[test]
+    fn a_quiet_day_stays_normal() {
+        let mut d = SpikeDetector::new(cfg());
+        // two complaints every 10 minutes for a day
+        for i in 0..(6 * 24 * 2) {
+            d.observe(i as f64 * 5.0 * MIN, &[C]);
+        }
+        let r = d.finish();
+        assert!(r.iter().all(|r| r.state == SpikeState::Normal), "{:?}", r.iter().find(|r| r.state != SpikeState::Normal));
+        assert_eq!(d.stats().late, 0);
+    }
+
+    #[test]
+    fn a_sudden_burst_is_a_spike() {
+        let mut d = SpikeDetector::new(cfg());
+        for i in 0..60 {
+            d.observe(i as f64 * 10.0 * MIN, &[C]); // one per window for 10 hours
+        }
+        let t0 = 600.0 * MIN;
+        for i in 0..30 {
+            d.observe(t0 + i as f64 * 10_000.0, &[Category::DefamationRisk, C]);
+        }
+        assert!(d.spiking().contains(&Category::DefamationRisk));
+        let r = d.finish();
+        let last = r.iter().filter(|r| r.category.is_none()).last().unwrap();
+        assert_eq!((last.count, last.state), (30, SpikeState::Spike));
+        assert!(last.baseline > 0.9 && last.baseline < 1.1, "{}", last.baseline);
+    }
+
+    #[test]
+    fn a_slow_rise_is_learned_not_a_spike() {
+        let mut d = SpikeDetector::new(cfg());
+        let mut t = 0.0;
+        for w in 0..100u32 {
+            let n = 2 + w / 10; // +1 per window every 100 minutes
+            for k in 0..n {
+                d.observe(t + k as f64 * (10.0 * MIN / n as f64), &[C]);
+            }
+            t += 10.0 * MIN;
+        }
+        let r = d.finish();
+        assert!(states(&r, Some(C)).iter().all(|s| s.1 != SpikeState::Spike));
+    }
+
+    #[test]
+    fn out_of_order_within_lateness_counts_in_its_window() {
+        let mut d = SpikeDetector::new(cfg());
+        d.observe(25.0 * MIN, &[C]);
+        d.observe(3.0 * MIN, &[C]); // 22 minutes late: beyond 20, dropped
+        d.observe(12.0 * MIN, &[C]); // 13 minutes late: counted in window 1
+        d.observe(28.0 * MIN, &[C]);
+        let r = d.finish();
+        assert_eq!(d.stats().late, 1);
+        let all: Vec<(f64, u32)> = r.iter().filter(|r| r.category.is_none()).map(|r| (r.start / MIN, r.count)).collect();
+        assert_eq!(all, vec![(10.0, 1), (20.0, 2)]);
+    }
+
+    #[test]
+    fn clock_jumps_do_not_fake_or_hide_spikes() {
+        let mut d = SpikeDetector::new(cfg());
+        for i in 0..48 {
+            for k in 0..3 {
+                d.observe(i as f64 * 10.0 * MIN + k as f64 * MIN, &[C]);
+            }
+        }
+        // The clock jumps a week ahead; the same rate goes on. No spike, baseline kept.
+        let jump = 7.0 * 24.0 * 60.0 * MIN;
+        for i in 0..12 {
+            for k in 0..3 {
+                d.observe(jump + i as f64 * 10.0 * MIN + k as f64 * MIN, &[C]);
+            }
+        }
+        assert_eq!(d.stats().forward_jumps, 1);
+        // Then back to the old time: after a short run it re-anchors rather than dropping all.
+        for i in 0..12 {
+            for k in 0..3 {
+                d.observe(480.0 * MIN + i as f64 * 10.0 * MIN + k as f64 * MIN, &[C]);
+            }
+        }
+        assert_eq!(d.stats().backward_jumps, 1);
+        let r = d.finish();
+        assert!(r.iter().all(|r| r.state == SpikeState::Normal), "{:?}", r.iter().find(|r| r.state != SpikeState::Normal));
+        assert!(d.stats().late <= 4, "{:?}", d.stats());
+        let counted: u32 = r.iter().filter(|r| r.category.is_none()).map(|r| r.count).sum();
+        assert_eq!(counted as u64 + d.stats().late, 3 * (48 + 12 + 12));
+    }
+}

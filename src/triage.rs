@@ -1,0 +1,413 @@
+//! Triage: from a batch of messages to verdicts in the plan's terms.
+//!
+//! For each message: normalise, detect the language, find every lexicon entry, weigh each hit
+//! (negated hits are dropped, quoted or reported ones count less, another language's lexicon
+//! counts less), combine hits and rules into a score per category (noisy-or: independent pieces
+//! of evidence add up without passing 1), then decide the primary category, the severity, the
+//! response level, the reply-by deadline and the reply suggestions.
+
+use crate::lang;
+use crate::matcher::{Hit, Target};
+use crate::normalise::{normalise, Token};
+use crate::plan::{Plan, RuleRef};
+use crate::reply::{suggest, Reply, ReplyContext};
+use crate::taxonomy::{Category, Lang, Response, Severity};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Messages longer than this many characters are read up to this point only (with a warning):
+/// no comment worth triaging is longer, and a hostile page must not stall the engine.
+pub const MAX_CHARS: usize = 20_000;
+
+/// Tokens before a term that a negation can stand in (`n'est pas une arnaque`: 2).
+const NEGATION_WINDOW: u32 = 4;
+
+/// Subject pronouns open a new proposition: a negation before one does not reach past it
+/// (`si ça arrive pas demain, je fous le feu` is a threat; `I don't know, you are thieves`).
+const SUBJECTS: &[&str] = &["je", "j", "tu", "il", "elle", "on", "nous", "ils", "elles", "i", "you", "he", "she", "we", "they", "it"];
+
+/// Words that end what reported speech covers: "I'm not saying you're frauds, **but** this sale
+/// is disappointing" — the disappointment is the author's own.
+const CONTRAST: &[&str] = &["but", "however", "though", "mais", "pourtant", "cependant", "sauf"];
+
+/// One incoming comment or direct message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Message {
+    pub id: Option<String>,
+    pub text: String,
+    pub author: Option<String>,
+    /// When it was posted, in milliseconds since the Unix epoch.
+    pub time: Option<f64>,
+    pub platform: Option<String>,
+    /// How many people the author reaches (followers), when the platform shows it.
+    pub reach: Option<u64>,
+    /// The language, when the platform or the export already says it ("fr", "en").
+    pub lang: Option<String>,
+}
+
+/// Settings for a triage call that come from the agent, not from the messages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TriageOptions {
+    pub reply: ReplyContext,
+    /// How many reply suggestions per message (3 when 0).
+    pub max_replies: usize,
+    /// Categories the spike detector currently reports as spiking: messages in them are crises.
+    pub spiking: Vec<Category>,
+}
+
+/// A span of the original text, in characters, and what made it evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub start: u32,
+    pub end: u32,
+    pub text: String,
+    /// The term as written in the plan (`arnaqu*`), or `rule:<id>` for a rule.
+    pub rule: String,
+    /// Inside quotation marks or reported speech: it counted less.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reported: bool,
+}
+
+/// A category flagged on a message, with its score and evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryScore {
+    pub category: Category,
+    pub score: f32,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A reach or many-people signal found in a message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signal {
+    pub signal: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The engine's answer for one message. A heuristic to help a person decide, not a judgement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    pub id: String,
+    pub lang: Lang,
+    pub primary: Category,
+    /// The flagged categories, primary first.
+    pub categories: Vec<CategoryScore>,
+    /// A score in 0..1 for every category.
+    pub scores: BTreeMap<Category, f32>,
+    pub severity: Severity,
+    pub response: Response,
+    pub reply_within_minutes: u32,
+    /// The message's time plus the deadline, when the time is known (ms since the epoch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_by: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<Signal>,
+    /// About the plan's active incident.
+    pub incident: bool,
+    pub replies: Vec<Reply>,
+    /// What went wrong with this message's input (empty text, too long…); the verdict still stands.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// The triage engine: a compiled plan, ready for batches.
+#[derive(Debug)]
+pub struct Engine {
+    plan: Plan,
+}
+
+impl Engine {
+    pub fn new(plan: Plan) -> Engine {
+        Engine { plan }
+    }
+
+    /// An engine with the embedded default plan.
+    pub fn with_default_plan() -> Engine {
+        Engine::new(Plan::default_plan())
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Triage a batch; one verdict per message, in order.
+    pub fn triage_batch(&self, batch: &[Message], opts: &TriageOptions) -> Vec<Verdict> {
+        batch.iter().enumerate().map(|(i, m)| self.triage_one(m, i, opts)).collect()
+    }
+
+    /// Triage one message; `index` names it when it has no id.
+    pub fn triage_one(&self, msg: &Message, index: usize, opts: &TriageOptions) -> Verdict {
+        let plan = &self.plan;
+        let id = msg.id.clone().unwrap_or_else(|| (index + 1).to_string());
+        let mut warnings = Vec::new();
+        let mut text: &str = &msg.text;
+        if let Some((cut, _)) = text.char_indices().nth(MAX_CHARS) {
+            text = &text[..cut];
+            warnings.push(format!("text longer than {MAX_CHARS} characters: only the first {MAX_CHARS} were read"));
+        }
+        if text.trim().is_empty() {
+            warnings.push("empty text".to_string());
+        }
+        let norm = normalise(text);
+        let tokens = &norm.tokens;
+        let detected = lang::detect(text, tokens);
+        let given = msg.lang.as_deref().and_then(Lang::parse);
+        let lang = given.or(detected.map(|d| d.0)).unwrap_or(plan.default_lang);
+        let lang_sure = given.is_some() || detected.is_some_and(|d| d.1 >= 0.7);
+
+        let hits = plan.matcher.find(tokens);
+        let sentence = sentence_ids(tokens);
+        let chars: Vec<char> = text.chars().collect();
+        let span = |first: u32, last: u32| -> (u32, u32, String) {
+            let (s, e) = (tokens[first as usize].start, tokens[last as usize].end);
+            (s, e, chars[s as usize..e as usize].iter().collect())
+        };
+
+        let signal_hits = |sig: u8| hits.iter().filter(move |h| plan.matcher.entries[h.entry as usize].target == Target::Signal(sig));
+        let negations: Vec<&Hit> = signal_hits(0).collect();
+        let reported_markers: Vec<&Hit> = signal_hits(1).collect();
+        let is_negated = |h: &Hit| {
+            let t = &tokens[h.first as usize];
+            negations.iter().any(|n| {
+                n.last < h.first
+                    && n.last + NEGATION_WINDOW >= h.first
+                    && tokens[n.last as usize].clause == t.clause
+                    && !tokens[n.last as usize + 1..h.first as usize].iter().any(|b| SUBJECTS.contains(&b.text.as_str()))
+            })
+        };
+        let is_reported = |h: &Hit| {
+            tokens[h.first as usize].quoted
+                || reported_markers.iter().any(|r| {
+                    r.last < h.first
+                        && tokens[r.last as usize].clause == tokens[h.first as usize].clause
+                        && !tokens[r.last as usize + 1..h.first as usize].iter().any(|b| CONTRAST.contains(&b.text.as_str()))
+                })
+        };
+
+        // Per category, the weighted hits as (first, last, weight); overlapping hits are the same
+        // words found by several terms (`arnaqu*`, `arnaque`): they count once, at the highest weight.
+        let mut weighted: [Vec<(u32, u32, f32)>; 12] = Default::default();
+        let mut evidence: [Vec<Evidence>; 12] = Default::default();
+        let mut refs: Vec<(RuleRef, u32, u32)> = Vec::new(); // what rules combine: (ref, first, last)
+        let mut signals: Vec<Signal> = Vec::new();
+        let mut about_incident = false;
+        for h in &hits {
+            let e = &plan.matcher.entries[h.entry as usize];
+            if matches!(e.target, Target::Signal(0) | Target::Signal(1)) {
+                continue;
+            }
+            if e.negatable && is_negated(h) {
+                continue;
+            }
+            let foreign = lang_sure && e.lang.is_some_and(|l| l != lang);
+            // Groups and signals only combine words of the message's own language: "sales" is
+            // dirty in French and a discount in English.
+            if foreign && !matches!(e.target, Target::Category(_)) {
+                continue;
+            }
+            let reported = is_reported(h);
+            let (start, end, t) = span(h.first, h.last);
+            let ev = Evidence { start, end, text: t, rule: e.term.clone(), reported };
+            match e.target {
+                Target::Category(cat) => {
+                    refs.push((RuleRef::Category(cat), h.first, h.last));
+                    let mut w = e.weight;
+                    if reported {
+                        w *= plan.reported_factor[cat.index()];
+                    }
+                    if foreign {
+                        w *= plan.foreign_factor;
+                    }
+                    weighted[cat.index()].push((h.first, h.last, w));
+                    push_evidence(&mut evidence[cat.index()], ev);
+                }
+                Target::Group(g) => refs.push((RuleRef::Group(g), h.first, h.last)),
+                Target::Signal(s) => {
+                    refs.push((RuleRef::Signal(s), h.first, h.last));
+                    let name = crate::plan::SIGNALS[s as usize];
+                    match signals.iter_mut().find(|x| x.signal == name) {
+                        Some(x) => push_evidence(&mut x.evidence, ev),
+                        None => signals.push(Signal { signal: name.to_string(), evidence: vec![ev] }),
+                    }
+                }
+                Target::Incident => about_incident = true,
+            }
+        }
+        let mut miss = [1.0f32; 12]; // product of (1 - weight): noisy-or
+        for (c, hits) in weighted.iter_mut().enumerate() {
+            hits.sort_by_key(|h| (h.0, h.1));
+            let mut cluster: Option<(u32, f32)> = None; // (last token, best weight)
+            for &(first, last, w) in hits.iter() {
+                cluster = match cluster {
+                    Some((end, best)) if first <= end => Some((end.max(last), best.max(w))),
+                    Some((_, best)) => {
+                        miss[c] *= 1.0 - best;
+                        Some((last, w))
+                    }
+                    None => Some((last, w)),
+                };
+            }
+            if let Some((_, best)) = cluster {
+                miss[c] *= 1.0 - best;
+            }
+        }
+        for r in &plan.rules {
+            if let Some(found) = rule_fires(&r.groups, r.within, &refs, r.same_sentence.then_some(&sentence[..])) {
+                // A rule over quoted or reported words is reported too.
+                let reported = found.iter().any(|&(f, _)| is_reported(&Hit { entry: 0, first: f, last: f }));
+                let w = if reported { r.weight * plan.reported_factor[r.category.index()] } else { r.weight };
+                miss[r.category.index()] *= 1.0 - w;
+                for (first, last) in found {
+                    let (start, end, t) = span(first, last);
+                    push_evidence(&mut evidence[r.category.index()], Evidence { start, end, text: t, rule: format!("rule:{}", r.id), reported });
+                }
+            }
+        }
+
+        let mut scores: BTreeMap<Category, f32> = BTreeMap::new();
+        let mut best_other = 0.0f32;
+        for c in Category::ALL {
+            if *c == Category::Other {
+                continue;
+            }
+            let s = round3(1.0 - miss[c.index()]);
+            best_other = best_other.max(s);
+            scores.insert(*c, s);
+        }
+        scores.insert(Category::Other, round3(1.0 - best_other));
+
+        let mut flagged: Vec<Category> = Category::ALL
+            .iter()
+            .copied()
+            .filter(|c| *c != Category::Other && scores[c] >= plan.flag[c.index()] && scores[c] > 0.0)
+            .collect();
+        // The plan assesses risk first: a threat leads (people's safety), then any crisis-risk
+        // category over a complaint or a question, then the higher score, then the plan's order.
+        flagged.sort_by(|a, b| {
+            (*b == Category::Threat)
+                .cmp(&(*a == Category::Threat))
+                .then(b.is_crisis_risk().cmp(&a.is_crisis_risk()))
+                .then(scores[b].total_cmp(&scores[a]))
+                .then(a.cmp(b))
+        });
+        let primary = flagged.first().copied().unwrap_or(Category::Other);
+
+        let has = |name: &str| signals.iter().any(|s| s.signal == name);
+        let reach = has("reach") || msg.reach.is_some_and(|r| r >= plan.reach_followers);
+        let many = has("many_affected");
+        let spiking = opts.spiking.contains(&primary);
+        let mut severity = if primary.is_crisis_risk() {
+            let strong = plan.strong[primary.index()];
+            // A strong threshold of 1 means: never by the wording alone, only by reach or numbers.
+            if (strong < 1.0 && scores[&primary] >= strong) || reach || many || spiking {
+                Severity::Crisis
+            } else {
+                Severity::Problem
+            }
+        } else {
+            match primary {
+                Category::Complaint | Category::Abuse if (reach && many) || spiking => Severity::Crisis,
+                Category::Complaint | Category::Abuse => Severity::Problem,
+                _ => Severity::Routine,
+            }
+        };
+        if about_incident {
+            severity = severity.raised();
+        }
+        let response = plan.response(primary, severity);
+        let reply_within_minutes = plan.deadline_minutes(severity);
+        let reply_by = msg.time.map(|t| t + reply_within_minutes as f64 * 60_000.0);
+
+        let max = if opts.max_replies == 0 { 3 } else { opts.max_replies };
+        let seed = fnv1a(id.as_bytes());
+        let replies = suggest(plan, primary, lang, severity, about_incident, msg.author.as_deref(), &opts.reply, seed, max);
+
+        let categories = flagged
+            .iter()
+            .map(|c| CategoryScore { category: *c, score: scores[c], evidence: std::mem::take(&mut evidence[c.index()]) })
+            .collect();
+        Verdict {
+            id,
+            lang,
+            primary,
+            categories,
+            scores,
+            severity,
+            response,
+            reply_within_minutes,
+            reply_by,
+            signals,
+            incident: about_incident,
+            replies,
+            warnings,
+        }
+    }
+}
+
+fn push_evidence(list: &mut Vec<Evidence>, ev: Evidence) {
+    // Overlapping terms (`arnaqu*` and `arnaque`) point at the same words: keep the longest.
+    if let Some(prev) = list.iter_mut().find(|p| p.start <= ev.start && ev.end <= p.end) {
+        let _ = prev;
+        return;
+    }
+    list.retain(|p| !(ev.start <= p.start && p.end <= ev.end));
+    list.push(ev);
+}
+
+/// Each token's sentence number.
+fn sentence_ids(tokens: &[Token]) -> Vec<u32> {
+    let mut id = 0;
+    let mut prev_clause = None;
+    tokens
+        .iter()
+        .map(|t| {
+            if t.sentence_start && prev_clause.is_some() {
+                id += 1;
+            }
+            prev_clause = Some(t.clause);
+            id
+        })
+        .collect()
+}
+
+/// Whether every part of a rule has a hit within `within` tokens of the first part's hit (and in
+/// its sentence, when given); returns the spans used.
+fn rule_fires(groups: &[RuleRef], within: u32, hits: &[(RuleRef, u32, u32)], sentence: Option<&[u32]>) -> Option<Vec<(u32, u32)>> {
+    let (&g0, rest) = groups.split_first()?;
+    'anchor: for &(_, f0, l0) in hits.iter().filter(|h| h.0 == g0) {
+        let mut used = vec![(f0, l0)];
+        for &g in rest {
+            // Every hit of the part near the anchor is evidence, not just the first.
+            let near: Vec<(u32, u32)> = hits
+                .iter()
+                .filter(|h| h.0 == g)
+                .filter(|&&(_, f, l)| {
+                    let gap = if f > l0 { f - l0 } else { f0.saturating_sub(l) };
+                    gap <= within && sentence.is_none_or(|s| s[f as usize] == s[f0 as usize]) && (f > l0 || l < f0)
+                })
+                .map(|&(_, f, l)| (f, l))
+                .collect();
+            if near.is_empty() {
+                continue 'anchor;
+            }
+            used.extend(near);
+        }
+        return Some(used);
+    }
+    None
+}
+
+fn round3(x: f32) -> f32 {
+    (x.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
