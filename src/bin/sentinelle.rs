@@ -1,0 +1,675 @@
+//! `sentinelle` — the command line over the same engine as the browser extension.
+//!
+//! ```text
+//! sentinelle triage   [--plan FILE] [--format table|jsonl|csv] [--text-field NAME] [--id-field NAME]
+//!                     [--agent NAME] [--link URL] FILE|-
+//! sentinelle timeline FILE|- --time-field NAME [--window MINUTES] [--plan FILE] [--format table|jsonl|csv]
+//! sentinelle plan default
+//! sentinelle plan check FILE
+//! ```
+//! Exit status: 0 all rows fine; 1 some rows had problems (reported on stderr with their line
+//! number; every other row was still triaged); 2 the command could not run at all.
+
+use sentinelle::{Category, Engine, Message, Plan, SpikeDetector, TriageOptions, Verdict, WindowReport};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage:
+  sentinelle triage   [--plan FILE] [--format table|jsonl|csv] [--text-field NAME] [--id-field NAME]
+                      [--agent NAME] [--link URL] [--input jsonl|csv] FILE|-
+  sentinelle timeline FILE|- --time-field NAME [--window MINUTES] [--plan FILE] [--format table|jsonl|csv]
+                      [--text-field NAME] [--input jsonl|csv]
+  sentinelle plan default
+  sentinelle plan check FILE
+
+Reads JSONL (one object per line with a \"text\" field, optional \"id\", \"author\", \"time\") or CSV
+with a header row. Verdicts are a heuristic to help a person decide, not a judgement.";
+
+/// Rows are triaged in batches of this size: one engine call each, as in the browser.
+const BATCH: usize = 512;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("triage") => triage(&args[1..]),
+        Some("timeline") => timeline(&args[1..]),
+        Some("plan") => plan(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(true)
+        }
+        Some("--version" | "-V") => {
+            println!("sentinelle {}", sentinelle::VERSION);
+            Ok(true)
+        }
+        _ => Err(format!("{USAGE}")),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("sentinelle: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Parsed flags: `--name value` pairs and positional arguments.
+struct Flags {
+    pairs: Vec<(String, String)>,
+    positional: Vec<String>,
+}
+
+impl Flags {
+    fn parse(args: &[String], known: &[&str]) -> Result<Flags, String> {
+        let mut pairs = Vec::new();
+        let mut positional = Vec::new();
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            if let Some(name) = a.strip_prefix("--") {
+                let (name, value) = match name.split_once('=') {
+                    Some((n, v)) => (n.to_string(), v.to_string()),
+                    None => {
+                        let v = it.next().ok_or_else(|| format!("--{name} needs a value"))?;
+                        (name.to_string(), v.clone())
+                    }
+                };
+                if !known.contains(&name.as_str()) {
+                    return Err(format!("unknown option --{name} (known: {})", known.iter().map(|k| format!("--{k}")).collect::<Vec<_>>().join(", ")));
+                }
+                pairs.push((name, value));
+            } else {
+                positional.push(a.clone());
+            }
+        }
+        Ok(Flags { pairs, positional })
+    }
+    fn get(&self, name: &str) -> Option<&str> {
+        self.pairs.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+    fn one_input(&self) -> Result<&str, String> {
+        match self.positional.as_slice() {
+            [f] => Ok(f),
+            [] => Err("give an input FILE, or - for standard input".into()),
+            more => Err(format!("one input file at a time, got {}", more.len())),
+        }
+    }
+}
+
+fn load_plan(path: Option<&str>) -> Result<Plan, String> {
+    match path {
+        None => Ok(Plan::default_plan()),
+        Some(p) => {
+            let json = std::fs::read_to_string(p).map_err(|e| format!("cannot read plan {p}: {e}"))?;
+            Plan::from_json(&json).map_err(|e| format!("plan {p} is not valid, nothing was triaged.\n{e}"))
+        }
+    }
+}
+
+fn plan(args: &[String]) -> Result<bool, String> {
+    match args {
+        [cmd] if cmd == "default" => {
+            print!("{}", sentinelle::DEFAULT_PLAN_JSON);
+            Ok(true)
+        }
+        [cmd, file] if cmd == "check" => {
+            let json = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+            match Plan::from_json(&json) {
+                Ok(p) => {
+                    println!(
+                        "{file}: valid plan {:?} (version {}), {} templates, {} lexicon entries",
+                        p.doc.name,
+                        p.doc.version,
+                        p.templates.len(),
+                        p.doc.categories.values().flat_map(|c| &c.terms).map(|t| t.terms.len()).sum::<usize>()
+                    );
+                    Ok(true)
+                }
+                Err(e) => {
+                    eprint!("{file}: {e}");
+                    Ok(false)
+                }
+            }
+        }
+        _ => Err("usage: sentinelle plan default | sentinelle plan check FILE".into()),
+    }
+}
+
+/// One input row, or the reason it could not be read.
+struct Row {
+    line: usize,
+    msg: Message,
+    /// Extra columns a command asked for (the time field of `timeline`).
+    time: Option<String>,
+}
+
+struct Problems {
+    count: usize,
+}
+
+impl Problems {
+    fn report(&mut self, line: usize, what: impl std::fmt::Display) {
+        self.count += 1;
+        if self.count <= 50 {
+            eprintln!("line {line}: {what}");
+        } else if self.count == 51 {
+            eprintln!("(more problems: only the first 50 are shown)");
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum InputFormat {
+    Jsonl,
+    Csv,
+}
+
+struct RowReader {
+    text_field: String,
+    id_field: String,
+    time_field: Option<String>,
+}
+
+impl RowReader {
+    /// Reads every row, calling `sink` with batches; bad rows are reported, never fatal.
+    fn read(&self, input: &str, forced: Option<InputFormat>, problems: &mut Problems, sink: &mut dyn FnMut(Vec<Row>) -> Result<(), String>) -> Result<(), String> {
+        let mut reader: Box<dyn BufRead> = if input == "-" {
+            Box::new(BufReader::new(io::stdin().lock()))
+        } else {
+            Box::new(BufReader::new(std::fs::File::open(input).map_err(|e| format!("cannot read {input}: {e}"))?))
+        };
+        let format = match forced {
+            Some(f) => f,
+            None if input.ends_with(".csv") || input.ends_with(".tsv") => InputFormat::Csv,
+            None if input.ends_with(".jsonl") || input.ends_with(".ndjson") || input.ends_with(".json") => InputFormat::Jsonl,
+            None => {
+                let buf = reader.fill_buf().map_err(|e| format!("cannot read {input}: {e}"))?;
+                match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+                    Some(b'{') | None => InputFormat::Jsonl,
+                    _ => InputFormat::Csv,
+                }
+            }
+        };
+        match format {
+            InputFormat::Jsonl => self.read_jsonl(reader, problems, sink),
+            InputFormat::Csv => self.read_csv(reader, input.ends_with(".tsv"), problems, sink),
+        }
+    }
+
+    fn read_jsonl(&self, mut reader: Box<dyn BufRead>, problems: &mut Problems, sink: &mut dyn FnMut(Vec<Row>) -> Result<(), String>) -> Result<(), String> {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut buf = Vec::new();
+        let mut line = 0;
+        loop {
+            buf.clear();
+            let n = reader.read_until(b'\n', &mut buf).map_err(|e| format!("read error after line {line}: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            line += 1;
+            let text = match std::str::from_utf8(&buf) {
+                Ok(t) => t.trim(),
+                Err(e) => {
+                    problems.report(line, format!("invalid UTF-8 at byte {} of the line; row skipped", e.valid_up_to()));
+                    continue;
+                }
+            };
+            if text.is_empty() {
+                continue;
+            }
+            let value: serde_json::Value = match serde_json::from_str(text) {
+                Ok(v) => v,
+                Err(e) => {
+                    problems.report(line, format!("not valid JSON ({e}); row skipped"));
+                    continue;
+                }
+            };
+            let Some(obj) = value.as_object() else {
+                problems.report(line, "not a JSON object; row skipped");
+                continue;
+            };
+            let field = |name: &str| -> Option<String> {
+                match obj.get(name)? {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Null => None,
+                    other => Some(other.to_string()),
+                }
+            };
+            let Some(t) = obj.get(&self.text_field) else {
+                problems.report(line, format!("no {:?} field; row skipped (use --text-field to name another)", self.text_field));
+                continue;
+            };
+            let Some(t) = t.as_str() else {
+                problems.report(line, format!("field {:?} is not a string; row skipped", self.text_field));
+                continue;
+            };
+            let msg = Message {
+                id: field(&self.id_field),
+                text: t.to_string(),
+                author: field("author"),
+                time: None,
+                platform: field("platform"),
+                reach: obj.get("reach").and_then(|v| v.as_u64()),
+                lang: None,
+            };
+            let time = self.time_field.as_ref().and_then(|f| field(f));
+            batch.push(Row { line, msg, time });
+            if batch.len() == BATCH {
+                sink(std::mem::take(&mut batch))?;
+            }
+        }
+        if !batch.is_empty() {
+            sink(batch)?;
+        }
+        Ok(())
+    }
+
+    fn read_csv(&self, reader: Box<dyn BufRead>, tabs: bool, problems: &mut Problems, sink: &mut dyn FnMut(Vec<Row>) -> Result<(), String>) -> Result<(), String> {
+        let mut csv = csv::ReaderBuilder::new().delimiter(if tabs { b'\t' } else { b',' }).flexible(true).from_reader(reader);
+        let headers = csv.byte_headers().map_err(|e| format!("cannot read the CSV header: {e}"))?.clone();
+        let col = |name: &str| headers.iter().position(|h| h == name.as_bytes());
+        let names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect();
+        let text_col = col(&self.text_field).ok_or_else(|| format!("the CSV header has no {:?} column (columns: {}); use --text-field", self.text_field, names.join(", ")))?;
+        let id_col = col(&self.id_field);
+        let author_col = col("author");
+        let time_col = match &self.time_field {
+            Some(f) => Some(col(f).ok_or_else(|| format!("the CSV header has no {f:?} column (columns: {})", names.join(", ")))?),
+            None => None,
+        };
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match csv.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    problems.report(line, format!("unreadable CSV row ({e}); row skipped"));
+                    continue;
+                }
+            }
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            let get = |i: Option<usize>| -> Result<Option<String>, String> {
+                match i.and_then(|i| record.get(i)) {
+                    None => Ok(None),
+                    Some(b) => std::str::from_utf8(b).map(|s| Some(s.to_string())).map_err(|e| format!("invalid UTF-8 at byte {} of a field", e.valid_up_to())),
+                }
+            };
+            let (text, id, author, time) = match (get(Some(text_col)), get(id_col), get(author_col), get(time_col)) {
+                (Ok(Some(t)), Ok(i), Ok(a), Ok(tm)) => (t, i, a, tm),
+                (Ok(None), ..) => {
+                    problems.report(line, format!("the row has no {:?} column; row skipped", self.text_field));
+                    continue;
+                }
+                (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
+                    problems.report(line, format!("{e}; row skipped"));
+                    continue;
+                }
+            };
+            batch.push(Row { line, msg: Message { id, text, author, ..Default::default() }, time });
+            if batch.len() == BATCH {
+                sink(std::mem::take(&mut batch))?;
+            }
+        }
+        if !batch.is_empty() {
+            sink(batch)?;
+        }
+        Ok(())
+    }
+}
+
+/// A progress line on stderr, only when stderr is a terminal.
+struct Progress {
+    on: bool,
+    start: Instant,
+    last: Instant,
+    rows: usize,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        let now = Instant::now();
+        Progress { on: io::stderr().is_terminal(), start: now, last: now, rows: 0 }
+    }
+    fn add(&mut self, n: usize) {
+        self.rows += n;
+        if self.on && self.last.elapsed().as_millis() >= 200 {
+            self.last = Instant::now();
+            let rate = self.rows as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
+            eprint!("\r{:>10} rows  {:>9.0} rows/s", self.rows, rate);
+        }
+    }
+    fn done(&self) {
+        if self.on && self.rows > 0 {
+            let s = self.start.elapsed().as_secs_f64();
+            eprintln!("\r{:>10} rows  {:>9.0} rows/s  in {:.2} s", self.rows, self.rows as f64 / s.max(1e-9), s);
+        }
+    }
+}
+
+fn input_format(f: &Flags) -> Result<Option<InputFormat>, String> {
+    match f.get("input") {
+        None => Ok(None),
+        Some("jsonl") => Ok(Some(InputFormat::Jsonl)),
+        Some("csv") => Ok(Some(InputFormat::Csv)),
+        Some(o) => Err(format!("--input {o}: use jsonl or csv")),
+    }
+}
+
+fn triage(args: &[String]) -> Result<bool, String> {
+    let f = Flags::parse(args, &["plan", "format", "text-field", "id-field", "agent", "link", "input"])?;
+    let input = f.one_input()?;
+    let format = f.get("format").unwrap_or("table");
+    if !["table", "jsonl", "csv"].contains(&format) {
+        return Err(format!("--format {format}: use table, jsonl or csv"));
+    }
+    let engine = Engine::new(load_plan(f.get("plan"))?);
+    let mut opts = TriageOptions::default();
+    opts.reply.agent = f.get("agent").map(String::from);
+    opts.reply.link = f.get("link").map(String::from);
+    let reader = RowReader {
+        text_field: f.get("text-field").unwrap_or("text").to_string(),
+        id_field: f.get("id-field").unwrap_or("id").to_string(),
+        time_field: None,
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut problems = Problems { count: 0 };
+    let mut warned = Vec::new();
+    let mut progress = Progress::new();
+    let mut wrote_header = false;
+    let mut sink = |rows: Vec<Row>| -> Result<(), String> {
+        let batch: Vec<Message> = rows
+            .iter()
+            .map(|r| {
+                let mut m = r.msg.clone();
+                // Without an id, a row is named by its line number, so output lines up with input.
+                m.id.get_or_insert_with(|| r.line.to_string());
+                m
+            })
+            .collect();
+        let verdicts = engine.triage_batch(&batch, &opts);
+        for (r, v) in rows.iter().zip(&verdicts) {
+            for w in &v.warnings {
+                warned.push((r.line, w.clone()));
+            }
+            write_verdict(&mut out, format, &r.msg, v, &mut wrote_header).map_err(|e| format!("cannot write output: {e}"))?;
+        }
+        progress.add(rows.len());
+        Ok(())
+    };
+    reader.read(input, input_format(&f)?, &mut problems, &mut sink)?;
+    drop(sink);
+    out.flush().map_err(|e| format!("cannot write output: {e}"))?;
+    progress.done();
+    for (line, w) in warned {
+        problems.report(line, w);
+    }
+    if problems.count > 0 {
+        eprintln!("{} row problem{} (see above); the other rows were triaged", problems.count, if problems.count == 1 { "" } else { "s" });
+    }
+    Ok(problems.count == 0)
+}
+
+fn write_verdict(out: &mut dyn Write, format: &str, msg: &Message, v: &Verdict, wrote_header: &mut bool) -> io::Result<()> {
+    match format {
+        "jsonl" => {
+            // Exactly the fields the CLI documents, in the engine's words.
+            let categories: Vec<serde_json::Value> = v
+                .categories
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "category": c.category,
+                        "score": c.score,
+                        "evidence": c.evidence.iter().map(|e| serde_json::json!({"start": e.start, "end": e.end, "text": e.text})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let row = serde_json::json!({
+                "id": v.id,
+                "lang": v.lang,
+                "primary": v.primary,
+                "categories": categories,
+                "scores": v.scores,
+                "severity": v.severity,
+                "response": v.response,
+                "reply_within_minutes": v.reply_within_minutes,
+                "replies": v.replies.iter().map(|r| serde_json::json!({"template": r.template, "text": r.text})).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer(&mut *out, &row)?;
+            out.write_all(b"\n")
+        }
+        "csv" => {
+            // One small writer per row: csv quotes fields properly, and the row goes out at once.
+            let mut csv_out = csv::Writer::from_writer(Vec::new());
+            if !*wrote_header {
+                *wrote_header = true;
+                csv_out.write_record(["id", "lang", "primary", "categories", "severity", "response", "reply_within_minutes", "evidence", "reply"])?;
+            }
+            let cats: Vec<String> = v.categories.iter().map(|c| format!("{}:{:.2}", c.category, c.score)).collect();
+            let ev: Vec<&str> = v.categories.iter().flat_map(|c| c.evidence.iter().map(|e| e.text.as_str())).collect();
+            csv_out.write_record([
+                v.id.as_str(),
+                v.lang.as_str(),
+                v.primary.as_str(),
+                &cats.join(" "),
+                v.severity.as_str(),
+                v.response.as_str(),
+                &v.reply_within_minutes.to_string(),
+                &ev.join(" | "),
+                v.replies.first().map_or("", |r| r.text.as_str()),
+            ])?;
+            let bytes = csv_out.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+            out.write_all(&bytes)
+        }
+        _ => {
+            if !*wrote_header {
+                *wrote_header = true;
+                writeln!(out, "{:<12} {:<4} {:<22} {:<8} {:<13} {:>6}  {}", "id", "lang", "primary", "severity", "response", "within", "text")?;
+            }
+            let snippet: String = msg.text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(60).collect();
+            let id: String = v.id.chars().take(12).collect();
+            writeln!(out, "{:<12} {:<4} {:<22} {:<8} {:<13} {:>5}m  {}", id, v.lang, v.primary, v.severity, v.response, v.reply_within_minutes, snippet)
+        }
+    }
+}
+
+fn timeline(args: &[String]) -> Result<bool, String> {
+    let f = Flags::parse(args, &["time-field", "window", "plan", "format", "text-field", "id-field", "input"])?;
+    let input = f.one_input()?;
+    let time_field = f.get("time-field").ok_or("timeline needs --time-field NAME (the column with each message's time)")?;
+    let format = f.get("format").unwrap_or("table");
+    if !["table", "jsonl", "csv"].contains(&format) {
+        return Err(format!("--format {format}: use table, jsonl or csv"));
+    }
+    let mut plan = load_plan(f.get("plan"))?;
+    if let Some(w) = f.get("window") {
+        let m: u32 = w.parse().ok().filter(|m| *m > 0).ok_or_else(|| format!("--window {w}: a whole number of minutes, at least 1"))?;
+        plan.spike.window_ms = m as i64 * 60_000;
+    }
+    let mut detector = SpikeDetector::new(plan.spike);
+    let engine = Engine::new(plan);
+    let reader = RowReader {
+        text_field: f.get("text-field").unwrap_or("text").to_string(),
+        id_field: f.get("id-field").unwrap_or("id").to_string(),
+        time_field: Some(time_field.to_string()),
+    };
+    let mut problems = Problems { count: 0 };
+    let mut reports: Vec<WindowReport> = Vec::new();
+    let opts = TriageOptions::default();
+    let mut bad_times = Vec::new();
+    let mut sink = |rows: Vec<Row>| -> Result<(), String> {
+        let batch: Vec<Message> = rows.iter().map(|r| r.msg.clone()).collect();
+        let verdicts = engine.triage_batch(&batch, &opts);
+        for (r, v) in rows.iter().zip(&verdicts) {
+            let Some(t) = r.time.as_deref().and_then(parse_time) else {
+                bad_times.push((r.line, r.time.clone()));
+                continue;
+            };
+            let cats: Vec<Category> = v.categories.iter().map(|c| c.category).collect();
+            detector.observe(t, &cats);
+        }
+        reports.extend(detector.take_closed());
+        Ok(())
+    };
+    reader.read(input, input_format(&f)?, &mut problems, &mut sink)?;
+    drop(sink);
+    for (line, t) in bad_times {
+        match t {
+            None => problems.report(line, format!("no {time_field:?} value; row left out of the timeline")),
+            Some(t) => problems.report(line, format!("cannot read the time {t:?} (use ISO 8601, RFC 2822, Twitter's format or Unix seconds); row left out")),
+        }
+    }
+    reports.extend(detector.finish());
+    let stats = detector.stats();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let w = |e: io::Error| format!("cannot write output: {e}");
+    if format == "table" {
+        writeln!(out, "{:<20} {:<22} {:>6} {:>9} {:>7}  state", "window start (UTC)", "category", "count", "baseline", "ratio").map_err(w)?;
+    } else if format == "csv" {
+        writeln!(out, "start,end,category,count,baseline,ratio,state").map_err(w)?;
+    }
+    for r in &reports {
+        let cat = r.category.map_or("all", |c| c.as_str());
+        let state = match r.state {
+            sentinelle::SpikeState::Normal => "normal",
+            sentinelle::SpikeState::Elevated => "elevated",
+            sentinelle::SpikeState::Spike => "spike",
+        };
+        match format {
+            "jsonl" => {
+                serde_json::to_writer(&mut out, &serde_json::json!({"start": iso(r.start), "end": iso(r.end), "category": cat, "count": r.count, "baseline": r.baseline, "ratio": r.ratio, "state": state})).map_err(|e| format!("cannot write output: {e}"))?;
+                writeln!(out).map_err(w)?;
+            }
+            "csv" => writeln!(out, "{},{},{},{},{},{},{}", iso(r.start), iso(r.end), cat, r.count, r.baseline, r.ratio, state).map_err(w)?,
+            _ => writeln!(out, "{:<20} {:<22} {:>6} {:>9.2} {:>7.2}  {}", iso(r.start), cat, r.count, r.baseline, r.ratio, state).map_err(w)?,
+        }
+    }
+    out.flush().map_err(w)?;
+    eprintln!(
+        "{} messages observed; {} late (left out); {} forward and {} backward clock jumps",
+        stats.observed, stats.late, stats.forward_jumps, stats.backward_jumps
+    );
+    if problems.count > 0 {
+        eprintln!("{} row problem{} (see above)", problems.count, if problems.count == 1 { "" } else { "s" });
+    }
+    Ok(problems.count == 0)
+}
+
+/// Milliseconds since the epoch from the time formats exports use: Unix seconds or
+/// milliseconds, ISO 8601 / RFC 3339 (`2017-10-31T21:45:10Z`, `2017-10-31 21:45:10+01:00`),
+/// Twitter's `Tue Oct 31 21:45:10 +0000 2017` and RFC 2822 `Tue, 31 Oct 2017 21:45:10 +0000`.
+fn parse_time(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<f64>() {
+        // Seconds until the year 5138; larger numbers are milliseconds.
+        return Some(if n.abs() < 1e11 { n * 1000.0 } else { n });
+    }
+    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let month = |m: &str| months.iter().position(|x| m.len() >= 3 && x.eq_ignore_ascii_case(&m[..3])).map(|i| i as u32 + 1);
+    let parts: Vec<&str> = s.split(|c: char| c == ' ' || c == ',').filter(|p| !p.is_empty()).collect();
+    // Twitter: Tue Oct 31 21:45:10 +0000 2017
+    if parts.len() == 6 && month(parts[1]).is_some() && parts[3].contains(':') {
+        let (h, mi, se) = hms(parts[3])?;
+        return epoch_ms(parts[5].parse().ok()?, month(parts[1])?, parts[2].parse().ok()?, h, mi, se, offset(parts[4])?);
+    }
+    // RFC 2822: Tue, 31 Oct 2017 21:45:10 +0000 (the weekday is optional)
+    let p: &[&str] = if parts.len() == 6 { &parts[1..] } else { &parts };
+    if p.len() == 5 && month(p[1]).is_some() {
+        let (h, mi, se) = hms(p[3])?;
+        let off = if p[4].eq_ignore_ascii_case("gmt") || p[4].eq_ignore_ascii_case("utc") { 0 } else { offset(p[4])? };
+        return epoch_ms(p[2].parse().ok()?, month(p[1])?, p[0].parse().ok()?, h, mi, se, off);
+    }
+    // ISO 8601
+    let (date, rest) = s.split_at(s.find(['T', ' ']).unwrap_or(s.len()));
+    let mut d = date.split('-');
+    let (y, m, dd) = (d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?);
+    let rest = rest.trim_start_matches(['T', ' ']);
+    if rest.is_empty() {
+        return epoch_ms(y, m, dd, 0, 0, 0.0, 0);
+    }
+    let split = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+    let (clock, zone) = rest.split_at(split);
+    let (h, mi, se) = hms(clock.trim())?;
+    let off = match zone.trim() {
+        "" | "Z" | "z" => 0,
+        z => offset(z)?,
+    };
+    epoch_ms(y, m, dd, h, mi, se, off)
+}
+
+fn hms(s: &str) -> Option<(u32, u32, f64)> {
+    let mut it = s.split(':');
+    let h = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let sec = it.next().map_or(Some(0.0), |x| x.parse().ok())?;
+    (h < 24 && m < 60 && sec < 61.0).then_some((h, m, sec))
+}
+
+/// `+0100`, `-05:30` → offset in minutes.
+fn offset(s: &str) -> Option<i64> {
+    let sign = match s.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = s[1..].chars().filter(|c| c.is_ascii_digit()).collect();
+    if digits.len() != 4 {
+        return None;
+    }
+    let h: i64 = digits[..2].parse().ok()?;
+    let m: i64 = digits[2..].parse().ok()?;
+    Some(sign * (h * 60 + m))
+}
+
+/// Days from the civil date (Howard Hinnant's algorithm), then to ms, minus the zone offset.
+fn epoch_ms(y: i64, m: u32, d: u32, h: u32, mi: u32, s: f64, offset_min: i64) -> Option<f64> {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146097 + doe - 719468;
+    Some(((days * 86400 + h as i64 * 3600 + mi as i64 * 60 - offset_min * 60) as f64 + s) * 1000.0)
+}
+
+fn iso(ms: f64) -> String {
+    let secs = (ms / 1000.0).floor() as i64;
+    let days = secs.div_euclid(86400);
+    let rem = secs.rem_euclid(86400);
+    // Inverse of epoch_ms's day count.
+    let z = days + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_every_export_format() {
+        let want = 1509486310000.0; // 2017-10-31T21:45:10Z
+        for s in ["2017-10-31T21:45:10Z", "2017-10-31 21:45:10", "2017-10-31T22:45:10+01:00", "Tue Oct 31 21:45:10 +0000 2017", "Tue, 31 Oct 2017 21:45:10 +0000", "31 Oct 2017 21:45:10 GMT", "1509486310", "1509486310000"] {
+            assert_eq!(parse_time(s), Some(want), "{s}");
+        }
+        assert_eq!(iso(want), "2017-10-31T21:45:10Z");
+        for bad in ["", "yesterday", "2017-13-05T10:00:00Z", "2017-10-31T25:00:00Z", "Tue Oct 31 21:45:10 +00 2017"] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+}
