@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds the engine to build/pkg/{sentinelle.js,sentinelle_bg.wasm}: cargo → wasm-bindgen → wasm-opt.
+# Uses the default toolchain's wasm32 target when it has one; otherwise Debian's rustc-web with
+# std built from source (shared TOOLCHAIN.md). Each compiler keeps its own target directory, so
+# switching never forces a full rebuild.
+source "$(dirname "$0")/lib.sh"
+
+OUT="$ROOT/build/pkg"
+PROFILE_ENV=()
+if default_rustc_has_wasm32; then
+  TARGET_DIR="$ROOT/target"
+  say "cargo build (wasm32, default toolchain)"
+  cargo build --release --lib --no-default-features --target wasm32-unknown-unknown
+elif debian_wasm_ready; then
+  TARGET_DIR="$ROOT/target/wasm-debian"
+  say "cargo build (wasm32, Debian rustc-web with -Zbuild-std)"
+  PATH="/usr/bin:$PATH" \
+  CARGO_TARGET_DIR="$TARGET_DIR" \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
+  RUSTC_BOOTSTRAP=1 \
+    /usr/bin/cargo build --release --lib --no-default-features --target wasm32-unknown-unknown \
+      -Zbuild-std=std,panic_abort
+else
+  die "no wasm32 toolchain: run scripts/setup.sh (or 'make demo', which runs it)"
+fi
+WASM="$TARGET_DIR/wasm32-unknown-unknown/release/sentinelle.wasm"
+[ -f "$WASM" ] || die "cargo did not produce $WASM"
+
+size() { printf '%8d B raw  %8d B gzip' "$(wc -c <"$1")" "$(gzip -9 -c "$1" | wc -c)"; }
+echo "cargo:        $(size "$WASM")  $WASM" >&2
+
+rm -rf "$OUT.tmp" && mkdir -p "$OUT.tmp"
+wasm-bindgen --target web --out-dir "$OUT.tmp" --out-name sentinelle "$WASM"
+echo "wasm-bindgen: $(size "$OUT.tmp/sentinelle_bg.wasm")" >&2
+
+# wasm-opt: npm binaryen first (newer, smaller output), then the system one; optional.
+OPT=""
+if [ -x node_modules/.bin/wasm-opt ]; then OPT="node_modules/.bin/wasm-opt"
+elif have wasm-opt; then OPT="wasm-opt"; fi
+if [ -n "$OPT" ] && [ "${SENTINELLE_NO_WASM_OPT:-0}" != 1 ]; then
+  # The features rustc enables for wasm32 by default; wasm-opt must accept them all.
+  "$OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o "$OUT.tmp/opt.wasm" "$OUT.tmp/sentinelle_bg.wasm"
+  mv "$OUT.tmp/opt.wasm" "$OUT.tmp/sentinelle_bg.wasm"
+  echo "wasm-opt -Oz: $(size "$OUT.tmp/sentinelle_bg.wasm")  ($OPT, $("$OPT" --version 2>/dev/null | head -1))" >&2
+else
+  warn "wasm-opt not found (npm binaryen or Debian binaryen): the wasm is larger but works"
+fi
+rm -rf "$OUT" && mv "$OUT.tmp" "$OUT"

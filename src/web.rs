@@ -1,0 +1,112 @@
+//! The browser boundary: the only module that names wasm-bindgen, js-sys or gloo.
+//!
+//! Everything crosses in batches, as plain serde values (objects, not `Map`s). JS exceptions and
+//! Rust errors become JS `Error`s at one place ([`js_error`]); a panic is reported once to the
+//! console by the hook installed at start, and the engine object is then dead — the extension
+//! shows that instead of hiding it.
+
+use crate::{Engine as Core, Message, Plan, SpikeDetector, TriageOptions};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        gloo_console::error!(format!("sentinelle: engine panic: {info}"));
+    }));
+}
+
+fn js_error(msg: impl std::fmt::Display) -> JsValue {
+    js_sys::Error::new(&msg.to_string()).into()
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_error)
+}
+
+/// A triage engine with one plan, and its spike detector.
+#[wasm_bindgen]
+pub struct Engine {
+    core: Core,
+    spikes: SpikeDetector,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// An engine for `plan_json`, or the default plan when it is `undefined`. Throws an `Error`
+    /// listing every problem of an invalid plan, one per line (`path: sentence`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(plan_json: Option<String>) -> Result<Engine, JsValue> {
+        let plan = match plan_json {
+            Some(json) => Plan::from_json(&json).map_err(js_error)?,
+            None => Plan::from_json(crate::DEFAULT_PLAN_JSON).map_err(js_error)?,
+        };
+        let spikes = SpikeDetector::new(plan.spike);
+        Ok(Engine { core: Core::new(plan), spikes })
+    }
+
+    /// Triage a batch: `[{id, text, author?, time?, platform?, reach?, lang?}]` in, one verdict
+    /// per message out, in order. `options`: `{reply: {agent, link, values}, maxReplies, spiking}`.
+    pub fn triage(&self, batch: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let batch: Vec<Message> = serde_wasm_bindgen::from_value(batch).map_err(|e| js_error(format!("triage: bad batch: {e}")))?;
+        let mut opts: TriageOptions = if options.is_undefined() || options.is_null() {
+            TriageOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| js_error(format!("triage: bad options: {e}")))?
+        };
+        if opts.spiking.is_empty() {
+            opts.spiking = self.spikes.spiking();
+        }
+        to_js(&self.core.triage_batch(&batch, &opts))
+    }
+
+    /// Feeds the spike detector with `[{time, categories}]` (no text) and returns the live state
+    /// of the newest window: `{current: [WindowReport], closed: [WindowReport], stats}`.
+    pub fn observe(&mut self, events: JsValue) -> Result<JsValue, JsValue> {
+        #[derive(serde::Deserialize)]
+        struct Event {
+            time: f64,
+            #[serde(default)]
+            categories: Vec<crate::Category>,
+        }
+        let events: Vec<Event> = serde_wasm_bindgen::from_value(events).map_err(|e| js_error(format!("observe: bad events: {e}")))?;
+        for e in &events {
+            self.spikes.observe(e.time, &e.categories);
+        }
+        #[derive(Serialize)]
+        struct State {
+            current: Vec<crate::WindowReport>,
+            closed: Vec<crate::WindowReport>,
+            stats: crate::SpikeStats,
+        }
+        let closed = self.spikes.take_closed();
+        to_js(&State { current: self.spikes.current(), closed, stats: self.spikes.stats() })
+    }
+
+    /// The plan this engine runs, as JSON.
+    #[wasm_bindgen(js_name = planJson)]
+    pub fn plan_json(&self) -> String {
+        self.core.plan().to_json()
+    }
+}
+
+/// Validates a plan: `[]` when it is valid, else every error as `{path, message}`.
+#[wasm_bindgen(js_name = checkPlan)]
+pub fn check_plan(json: &str) -> Result<JsValue, JsValue> {
+    match Plan::from_json(json) {
+        Ok(_) => to_js(&Vec::<crate::PlanError>::new()),
+        Err(e) => to_js(&e.0),
+    }
+}
+
+/// The embedded default plan, as JSON.
+#[wasm_bindgen(js_name = defaultPlan)]
+pub fn default_plan() -> String {
+    crate::DEFAULT_PLAN_JSON.to_string()
+}
+
+/// The engine's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
