@@ -1,0 +1,118 @@
+//! The command line on real and broken input: clear messages with line numbers, nothing lost.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn run(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sentinelle"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn jsonl_output_has_exactly_the_documented_fields_in_input_order() {
+    let input = "{\"id\":\"a\",\"text\":\"Vous êtes des escrocs !\"}\n{\"text\":\"merci, super service\"}\n";
+    let (code, out, err) = run(&["triage", "--format", "jsonl", "-"], input.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    let mut keys: Vec<&str> = rows[0].as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["categories", "id", "lang", "primary", "replies", "reply_within_minutes", "response", "scores", "severity"]);
+    assert_eq!(rows[0]["id"], "a");
+    assert_eq!(rows[1]["id"], "2", "a row without id is named by its line");
+    assert_eq!(rows[0]["primary"], "defamation_risk");
+    assert_eq!(rows[0]["scores"].as_object().unwrap().len(), 12);
+    let ev = &rows[0]["categories"][0]["evidence"][0];
+    assert_eq!(ev["text"], "escrocs");
+    assert_eq!((ev["start"].as_u64(), ev["end"].as_u64()), (Some(14), Some(21)));
+    assert_eq!(rows[1]["primary"], "praise");
+}
+
+#[test]
+fn bad_rows_are_reported_with_line_numbers_and_the_rest_is_triaged() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"{\"text\":\"ok one\"}\n");
+    input.extend_from_slice(b"not json\n");
+    input.extend_from_slice(b"{\"text\":\"bad \xff\xfe utf8\"}\n");
+    input.extend_from_slice(b"{\"body\":\"no text field\"}\n");
+    input.extend_from_slice(b"{\"text\":\"\"}\n");
+    input.extend_from_slice(format!("{{\"text\":\"{}\"}}\n", "x".repeat(5 * 1024 * 1024)).as_bytes());
+    input.extend_from_slice(b"{\"text\":\"last one, thanks!\"}\n");
+    let (code, out, err) = run(&["triage", "--format", "jsonl", "-"], &input);
+    assert_eq!(code, 1, "something was wrong: exit 1");
+    assert!(err.contains("line 2: not valid JSON"), "{err}");
+    assert!(err.contains("line 3: invalid UTF-8"), "{err}");
+    assert!(err.contains("line 4: no \"text\" field"), "{err}");
+    assert!(err.contains("line 5: empty text"), "{err}");
+    assert!(err.contains("line 6: text longer than"), "{err}");
+    let ids: Vec<String> = out.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, ["1", "5", "6", "7"]);
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn csv_input_and_missing_columns() {
+    let (code, out, err) = run(&["triage", "--format", "csv", "--input", "csv", "-"], "id,message\n1,\"Vous êtes des voleurs, vraiment\"\n".as_bytes());
+    assert_eq!(code, 2, "no text column is fatal: {out}");
+    assert!(err.contains("no \"text\" column (columns: id, message)"), "{err}");
+    let (code, out, err) = run(&["triage", "--format", "csv", "--input", "csv", "--text-field", "message", "-"], "id,message\n1,\"Vous êtes des voleurs, vraiment\"\n2,\"merci !\"\n".as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1].starts_with("1,fr,defamation_risk,"), "{}", lines[1]);
+}
+
+#[test]
+fn plan_commands() {
+    let (code, out, _) = run(&["plan", "default"], b"");
+    assert_eq!(code, 0);
+    let dir = std::env::temp_dir().join(format!("sentinelle-plan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    std::fs::write(&good, &out).unwrap();
+    let (code, out2, _) = run(&["plan", "check", good.to_str().unwrap()], b"");
+    assert_eq!(code, 0);
+    assert!(out2.contains("valid plan"));
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, out.replacen("{agent}", "{agnet}", 1)).unwrap();
+    let (code, _, err) = run(&["plan", "check", bad.to_str().unwrap()], b"");
+    assert_eq!(code, 1);
+    assert!(err.contains("body: unknown variable {agnet}"), "{err}");
+    // A bad plan stops triage before any row is read: nothing half-applied.
+    let (code, out, err) = run(&["triage", "--plan", bad.to_str().unwrap(), "-"], b"{\"text\":\"x\"}\n");
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("is not valid, nothing was triaged"), "{err}");
+}
+
+#[test]
+fn timeline_finds_the_burst() {
+    let mut input = String::new();
+    // A quiet day: one complaint an hour; then 40 accusations in ten minutes.
+    for h in 0..24 {
+        input.push_str(&format!("{{\"text\":\"colis en retard\",\"t\":\"2026-11-01T{h:02}:05:00Z\"}}\n"));
+    }
+    for i in 0..40 {
+        input.push_str(&format!("{{\"text\":\"bande d'escrocs, vous m'avez volé\",\"t\":\"2026-11-02T09:0{}:{:02}Z\"}}\n", i / 10, i));
+    }
+    input.push_str("{\"text\":\"x\",\"t\":\"not a time\"}\n");
+    let (code, out, err) = run(&["timeline", "-", "--time-field", "t", "--format", "csv"], input.as_bytes());
+    assert_eq!(code, 1, "one bad time: {err}");
+    assert!(err.contains("line 65: cannot read the time \"not a time\""), "{err}");
+    let spike = out.lines().find(|l| l.contains(",defamation_risk,") && l.ends_with(",spike"));
+    assert!(spike.is_some(), "{out}");
+    assert!(spike.unwrap().starts_with("2026-11-02T09:00:00Z"), "{out}");
+    assert!(!out.lines().any(|l| l.starts_with("2026-11-01") && l.ends_with(",spike")), "{out}");
+}

@@ -1,0 +1,79 @@
+//! The plan as data: the default validates, and broken plans give every error with its path.
+
+use sentinelle::{Category, Lang, Plan, DEFAULT_PLAN_JSON};
+use serde_json::{json, Value};
+
+fn default_value() -> Value {
+    serde_json::from_str(DEFAULT_PLAN_JSON).unwrap()
+}
+
+fn errors(v: &Value) -> Vec<String> {
+    match Plan::from_json(&v.to_string()) {
+        Ok(_) => vec![],
+        Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+#[test]
+fn the_default_plan_validates_and_has_templates_for_everything() {
+    let plan = Plan::from_json(DEFAULT_PLAN_JSON).expect("default plan is valid");
+    for c in Category::ALL {
+        for l in Lang::ALL {
+            let n = plan.templates.iter().filter(|t| t.category == *c && t.lang == *l).count();
+            assert!(n >= 2, "{c}/{l}: {n} templates, want at least two variants");
+        }
+    }
+    // Round trip: what `plan default` prints is what the engine reads.
+    let again = Plan::from_json(&plan.to_json()).expect("re-serialised plan is valid");
+    assert_eq!(again.templates.len(), plan.templates.len());
+}
+
+#[test]
+fn broken_plans_give_path_precise_errors_all_at_once() {
+    let rows: &[(&str, fn(&mut Value), &str)] = &[
+        ("unknown template variable", |v| v["templates"][4]["body"] = json!("Bonjour {ordre}"), "templates[4].body: unknown variable {ordre}"),
+        ("unclosed brace", |v| v["templates"][0]["body"] = json!("Bonjour {author"), "templates[0].body: unclosed {"),
+        ("unknown category key", |v| v["categories"]["spam"] = json!({"terms": []}), "categories.spam: unknown category"),
+        ("weight out of range", |v| v["categories"]["threat"]["terms"][0]["weight"] = json!(1.5), "categories.threat.terms[0].weight: must be between 0 and 1, not 1.5"),
+        ("unknown language", |v| v["categories"]["abuse"]["terms"][0]["lang"] = json!("de"), "categories.abuse.terms[0].lang: unknown language \"de\""),
+        ("unknown response", |v| v["categories"]["complaint"]["response"]["problem"] = json!("ignore"), "categories.complaint.response.problem: unknown response \"ignore\""),
+        ("missing response", |v| { v["categories"]["threat"]["response"].as_object_mut().unwrap().remove("crisis"); }, "categories.threat.response: has no response for crisis"),
+        ("unknown rule group", |v| v["categories"]["employee_misconduct"]["rules"][0]["all"][0] = json!("staf"), "categories.employee_misconduct.rules[0].all[0]: unknown group \"staf\""),
+        ("empty term", |v| v["categories"]["praise"]["terms"][0]["terms"][0] = json!("!!"), "categories.praise.terms[0].terms[0]: the term \"!!\" has no letters or digits"),
+        ("duplicate template id", |v| { let t = v["templates"][0].clone(); v["templates"].as_array_mut().unwrap().push(t); }, "id: \"identity_attack-fr-1\" is used by an earlier template"),
+        ("deadline zero", |v| v["deadlines"]["crisis"] = json!(0), "deadlines.crisis: must be at least 1 minute"),
+        ("spike ratios", |v| v["spike"]["spike_ratio"] = json!(1.5), "spike.spike_ratio: must not be below spike.elevated_ratio"),
+        ("version", |v| v["version"] = json!(2), "version: this engine reads plan version 1, not 2"),
+        ("active incident without keywords", |v| { v["incident"]["active"] = json!(true); v["incident"]["keywords"] = json!({}); }, "incident.keywords: an active incident needs keywords"),
+    ];
+    for (name, break_it, want) in rows {
+        let mut v = default_value();
+        break_it(&mut v);
+        let errs = errors(&v);
+        assert!(errs.iter().any(|e| e.contains(want)), "{name}: want an error containing {want:?}, got {errs:?}");
+    }
+    // Several faults at once: every one is reported, not just the first.
+    let mut v = default_value();
+    v["templates"][4]["body"] = json!("Bonjour {ordre}");
+    v["deadlines"]["crisis"] = json!(0);
+    v["categories"]["threat"]["terms"][0]["weight"] = json!(-1);
+    assert_eq!(errors(&v).len(), 3, "{:?}", errors(&v));
+}
+
+#[test]
+fn syntax_and_shape_errors_say_where() {
+    let e = Plan::from_json("{\n  \"version\": 1,\n  \"name\": \"x\",\n").unwrap_err();
+    assert!(e.0[0].path.starts_with("line 4"), "{e}");
+    let mut v = default_value();
+    v["thresholds"]["wieght"] = json!(1);
+    let e = errors(&v);
+    assert!(e[0].contains("unknown field `wieght`"), "{e:?}");
+}
+
+#[test]
+fn declared_variables_are_allowed_and_labelled() {
+    let mut v = default_value();
+    v["variables"]["order"] = json!({"fr": "numéro de commande", "en": "order number"});
+    v["templates"][4]["body"] = json!("Commande {order} : nous regardons, {author}.");
+    assert!(errors(&v).is_empty(), "{:?}", errors(&v));
+}
