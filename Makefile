@@ -1,0 +1,22 @@
+# The two commands a newcomer needs (see README.md):
+#   make demo   builds everything and serves the demo inbox and triage page
+#   make test   runs every test: Rust, wasm smoke, browser end-to-end, Firefox lint
+# Both install whatever this machine is missing first, and are quick when nothing is.
+
+.PHONY: demo test build dist wasm setup bench clean
+
+demo:
+	@bash scripts/demo.sh
+
+test:
+	@bash scripts/test.sh
+
+# Everything the demo and the tests need: the CLI, the wasm, dist/ and the zips.
+build: setup
+	@bash scripts/build.sh
+
+setup:
+	@bash scripts/setup.sh
+
+clean:
+	rm -rf build dist target
