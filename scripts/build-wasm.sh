@@ -33,10 +33,18 @@ rm -rf "$OUT.tmp" && mkdir -p "$OUT.tmp"
 wasm-bindgen --target web --out-dir "$OUT.tmp" --out-name sentinelle "$WASM"
 echo "wasm-bindgen: $(size "$OUT.tmp/sentinelle_bg.wasm")" >&2
 
-# wasm-opt: npm binaryen first (newer, smaller output), then the system one; optional.
-OPT=""
-if [ -x node_modules/.bin/wasm-opt ]; then OPT="node_modules/.bin/wasm-opt"
-elif have wasm-opt; then OPT="wasm-opt"; fi
+# wasm-opt: npm binaryen (pinned in package.json) first, then a system one if it is recent enough.
+# Debian 12's binaryen 108 exports the wrong table for wasm-bindgen's output: the module then fails
+# at init() with "WebAssembly.Table.set(): Argument 1 is invalid". Measured; so it is refused.
+MIN_WASM_OPT=116
+OPT="${SENTINELLE_WASM_OPT:-}"   # force one, e.g. to measure another version
+if [ -n "$OPT" ]; then :
+elif [ -x node_modules/.bin/wasm-opt ]; then OPT="node_modules/.bin/wasm-opt"
+elif have wasm-opt; then
+  v="$(wasm-opt --version 2>/dev/null | grep -oE '[0-9]+' | head -1)"
+  if [ "${v:-0}" -ge "$MIN_WASM_OPT" ]; then OPT="wasm-opt"
+  else warn "system wasm-opt $v is older than $MIN_WASM_OPT and breaks wasm-bindgen output: skipped (run npm ci for binaryen)"; fi
+fi
 if [ -n "$OPT" ] && [ "${SENTINELLE_NO_WASM_OPT:-0}" != 1 ]; then
   # The features rustc enables for wasm32 by default; wasm-opt must accept them all.
   "$OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
@@ -44,7 +52,16 @@ if [ -n "$OPT" ] && [ "${SENTINELLE_NO_WASM_OPT:-0}" != 1 ]; then
     -o "$OUT.tmp/opt.wasm" "$OUT.tmp/sentinelle_bg.wasm"
   mv "$OUT.tmp/opt.wasm" "$OUT.tmp/sentinelle_bg.wasm"
   echo "wasm-opt -Oz: $(size "$OUT.tmp/sentinelle_bg.wasm")  ($OPT, $("$OPT" --version 2>/dev/null | head -1))" >&2
-else
-  warn "wasm-opt not found (npm binaryen or Debian binaryen): the wasm is larger but works"
+elif [ "${SENTINELLE_NO_WASM_OPT:-0}" != 1 ]; then
+  warn "no usable wasm-opt (npm binaryen is in package.json: npm ci): the wasm is larger but works"
 fi
+# The module must instantiate: a broken optimiser or glue fails here, not in a user's browser.
+node --input-type=module -e "
+  import fs from 'node:fs';
+  const m = await import('$OUT.tmp/sentinelle.js');
+  await m.default({ module_or_path: fs.readFileSync('$OUT.tmp/sentinelle_bg.wasm') });
+  const e = new m.Engine();
+  const v = e.triage([{ text: 'Vous êtes des escrocs' }]);
+  if (v[0].primary !== 'defamation_risk') throw new Error('unexpected verdict ' + JSON.stringify(v[0].primary));
+" || die "the built wasm does not load or does not triage (see above)"
 rm -rf "$OUT" && mv "$OUT.tmp" "$OUT"

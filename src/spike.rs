@@ -210,21 +210,24 @@ impl SpikeDetector {
         (ratio, state)
     }
 
+    /// Window `w`'s numbers for counter `i` (a category, or all messages), against the baseline now.
+    fn window_report(&self, w: i64, i: usize, count: u32) -> WindowReport {
+        let (ratio, state) = self.state(count, self.baseline[i]);
+        WindowReport {
+            start: (w * self.cfg.window_ms) as f64,
+            end: ((w + 1) * self.cfg.window_ms) as f64,
+            category: if i == ALL { None } else { Some(Category::ALL[i]) },
+            count,
+            baseline: round2(self.baseline[i]),
+            ratio: round2(ratio),
+            state,
+        }
+    }
+
     fn report(&mut self, w: i64, counts: &[u32; 13]) {
-        for i in 0..13 {
-            if counts[i] == 0 {
-                continue;
-            }
-            let (ratio, state) = self.state(counts[i], self.baseline[i]);
-            self.closed.push(WindowReport {
-                start: (w * self.cfg.window_ms) as f64,
-                end: ((w + 1) * self.cfg.window_ms) as f64,
-                category: if i == ALL { None } else { Some(Category::ALL[i]) },
-                count: counts[i],
-                baseline: round2(self.baseline[i]),
-                ratio: round2(ratio),
-                state,
-            });
+        for i in (0..13).filter(|&i| counts[i] > 0) {
+            let r = self.window_report(w, i, counts[i]);
+            self.closed.push(r);
         }
     }
 
@@ -256,21 +259,7 @@ impl SpikeDetector {
         let Some(n) = self.newest else { return Vec::new() };
         let w = self.window_of(n);
         let counts = self.open.get(&w).copied().unwrap_or([0; 13]);
-        (0..13)
-            .filter(|&i| counts[i] > 0)
-            .map(|i| {
-                let (ratio, state) = self.state(counts[i], self.baseline[i]);
-                WindowReport {
-                    start: (w * self.cfg.window_ms) as f64,
-                    end: ((w + 1) * self.cfg.window_ms) as f64,
-                    category: if i == ALL { None } else { Some(Category::ALL[i]) },
-                    count: counts[i],
-                    baseline: round2(self.baseline[i]),
-                    ratio: round2(ratio),
-                    state,
-                }
-            })
-            .collect()
+        (0..13).filter(|&i| counts[i] > 0).map(|i| self.window_report(w, i, counts[i])).collect()
     }
 
     /// Categories whose newest window is a spike, for [`crate::TriageOptions::spiking`].
