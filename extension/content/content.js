@@ -1,0 +1,207 @@
+/*
+ * Content script: finds messages with the page's adapter, sends them to the background in
+ * batches, and shows a card per verdict. It stays thin: no engine, no platform knowledge.
+ *
+ *   MutationObserver ──(added nodes only)──▶ pending ──idle callback──▶ scan
+ *   scan ──unseen messages──▶ TRIAGE batch ──▶ background ──verdicts──▶ cards + data attributes
+ *
+ * The observer callback does no DOM work: it only queues nodes (skipping tags that cannot hold a
+ * message), and the scan runs later, once per burst of mutations (uBlock Origin's discipline).
+ * Page text is only read (innerText) and shown as text, never parsed as HTML.
+ *
+ * Marks for tests and curious agents: <html data-sentinelle="watching|ready|error|off">, and on
+ * each triaged message data-sentinelle-primary / data-sentinelle-severity.
+ */
+(() => {
+  'use strict';
+  const S = globalThis.Sentinelle;
+  const M = S.messages;
+  const html = document.documentElement;
+
+  const adapter = S.adapters.find(
+    (a) =>
+      a.hosts.some((h) => h === '*' || h === location.hostname || (h.startsWith('.') && location.hostname.endsWith(h))) &&
+      (!a.requires || document.querySelector(a.requires)),
+  );
+  if (!adapter || !(html instanceof HTMLElement)) return;
+
+  /** Tags that can never be or hold a message: their insertions are not even queued. */
+  const SKIP = new Set(['SCRIPT', 'STYLE', 'LINK', 'META', 'NOSCRIPT', 'TEMPLATE', 'IMG', 'PICTURE', 'VIDEO', 'AUDIO',
+    'CANVAS', 'IFRAME', 'svg', 'BR', 'HR', 'INPUT', 'TEXTAREA', 'SELECT', 'OPTION', 'BUTTON', S.card.TAG.toUpperCase()]);
+  /** A generic page with no message after this long is not a social page: stop watching it. */
+  const GIVE_UP_MS = 30_000;
+  /** After a failed batch, wait this long before asking again (a live page mutates constantly). */
+  const RETRY_MS = 30_000;
+
+  const pending = new Set(); // nodes to scan
+  const seen = new WeakSet(); // messages sent or answered (WeakSet: virtualised lists drop nodes)
+  const cards = new WeakMap(); // message → its card element
+  const shown = new WeakMap(); // message → verdict shown (to keep the counts right on re-triage)
+  const stats = { adapter: adapter.id, platform: adapter.platform, messages: 0, severity: {}, category: {}, error: null };
+  let scheduled = false;
+  let pausedUntil = 0;
+  let nextId = 1;
+  let lastEditor = null; // the last editor the agent focused, when a thread has none of its own
+
+  const idle = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 50));
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    idle(scan, { timeout: 300 });
+  }
+
+  function onMutations(records) {
+    for (const r of records) {
+      for (const n of r.addedNodes) {
+        if (n.nodeType === Node.ELEMENT_NODE) {
+          if (!SKIP.has(n.nodeName)) pending.add(n);
+        } else if (n.nodeType === Node.TEXT_NODE && n.parentElement) {
+          pending.add(n.parentElement); // text arriving late in a message already on the page
+        }
+      }
+    }
+    if (pending.size) schedule();
+  }
+
+  function scan() {
+    scheduled = false;
+    if (Date.now() < pausedUntil) {
+      if (pausedUntil !== Infinity) setTimeout(schedule, pausedUntil - Date.now());
+      return; // the queue waits
+    }
+    const found = new Set();
+    for (const node of pending) {
+      if (!node.isConnected) continue;
+      const inside = node.closest(adapter.message);
+      if (inside) found.add(inside);
+      for (const m of node.querySelectorAll(adapter.message)) found.add(m);
+    }
+    pending.clear();
+    const batch = [];
+    for (const el of found) {
+      if (seen.has(el)) continue;
+      const message = read(el);
+      if (!message) continue; // no text yet: the mutation that brings it queues it again
+      seen.add(el);
+      batch.push({ el, message });
+    }
+    for (let i = 0; i < batch.length; i += M.MAX_BATCH) send(batch.slice(i, i + M.MAX_BATCH));
+  }
+
+  function textElementOf(el) {
+    return el.querySelector(adapter.text) ?? (adapter.textIsMessage ? el : null);
+  }
+
+  /** The message as the engine reads it, or null when it has no text. */
+  function read(el) {
+    const textEl = textElementOf(el);
+    const text = (textEl?.innerText ?? '').trim().slice(0, M.MAX_TEXT);
+    if (!text) return null;
+    const message = { id: String(nextId++), text, platform: adapter.platform };
+    const author = adapter.author && el.querySelector(adapter.author)?.textContent.trim();
+    if (author) message.author = author.slice(0, 200);
+    const timeEl = adapter.time && adapter.timeAttr && el.querySelector(adapter.time);
+    const time = timeEl ? Date.parse(timeEl.getAttribute(adapter.timeAttr) ?? '') : NaN;
+    if (Number.isFinite(time)) message.time = time;
+    return message;
+  }
+
+  async function send(batch) {
+    let answer;
+    try {
+      answer = await chrome.runtime.sendMessage({ type: M.ContentToBackground.TRIAGE, messages: batch.map((b) => b.message) });
+    } catch (e) {
+      answer = { ok: false, error: String(e?.message ?? e) };
+    }
+    if (!answer?.ok) {
+      stats.error = answer?.error ?? 'no answer from the background';
+      html.dataset.sentinelle = 'error';
+      if (!chrome.runtime?.id) {
+        // The extension was reloaded or removed: this script is orphaned for good.
+        observer.disconnect();
+        pausedUntil = Infinity;
+        return;
+      }
+      pausedUntil = Date.now() + RETRY_MS;
+      for (const { el } of batch) {
+        seen.delete(el);
+        pending.add(el); // retried after the pause
+      }
+      schedule();
+      return;
+    }
+    stats.error = null;
+    const byId = new Map(answer.verdicts.map((v) => [v.id, v]));
+    for (const { el, message } of batch) {
+      const verdict = byId.get(message.id);
+      if (verdict && el.isConnected) show(el, verdict);
+    }
+    html.dataset.sentinelle = 'ready';
+  }
+
+  function count(verdict, delta) {
+    stats.severity[verdict.severity] = (stats.severity[verdict.severity] ?? 0) + delta;
+    stats.category[verdict.primary] = (stats.category[verdict.primary] ?? 0) + delta;
+    stats.messages += delta;
+  }
+
+  function show(el, verdict) {
+    const before = shown.get(el);
+    if (before) count(before, -1);
+    count(verdict, +1);
+    shown.set(el, verdict);
+    el.dataset.sentinellePrimary = verdict.primary;
+    el.dataset.sentinelleSeverity = verdict.severity;
+    const host = S.card.render(cards.get(el), verdict, { onInsert: (text) => S.insert.insertReply(replyBoxFor(el), text) });
+    if (!cards.has(el)) {
+      cards.set(el, host);
+      const textEl = textElementOf(el);
+      if (textEl && textEl !== el) textEl.after(host);
+      else el.append(host);
+    }
+  }
+
+  /** The reply box of the message's thread, else the last editor the agent used, else none. */
+  function replyBoxFor(el) {
+    const box = adapter.thread && el.closest(adapter.thread)?.querySelector(adapter.replyBox);
+    if (box) return box;
+    return lastEditor?.isConnected ? lastEditor : null;
+  }
+
+  document.addEventListener('focusin', (e) => {
+    const target = e.composedPath()[0];
+    if (target instanceof Element && S.insert.editorKind(target)) lastEditor = target;
+  }, true);
+
+  /** A new plan or new agent settings: every message on the page is triaged again. */
+  function rescan() {
+    if (pausedUntil !== Infinity) pausedUntil = 0; // the plan may be what failed: try now
+    for (const el of document.querySelectorAll(adapter.message)) seen.delete(el);
+    pending.add(document.documentElement);
+    schedule();
+  }
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && ('plan' in changes || 'settings' in changes)) rescan();
+  });
+
+  chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    if (sender.id !== chrome.runtime.id || !M.isPopupToContent(msg)) return false;
+    sendResponse({ ok: true, stats: structuredClone(stats) });
+    return false;
+  });
+
+  const observer = new MutationObserver(onMutations);
+  observer.observe(document, { childList: true, subtree: true });
+  html.dataset.sentinelle = 'watching';
+  pending.add(html);
+  schedule();
+
+  if (adapter.id === 'generic') {
+    setTimeout(() => {
+      if (stats.messages === 0 && !pending.size) {
+        observer.disconnect();
+        html.dataset.sentinelle = 'off';
+      }
+    }, GIVE_UP_MS);
+  }
+})();

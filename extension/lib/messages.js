@@ -1,0 +1,102 @@
+/*
+ * Message types between the parts of the extension, named by direction, and their guards.
+ *
+ *   content script ──TRIAGE────────────────▶ background   (any tab of ours)
+ *   extension page ──STATUS, PLAN_*, SETTINGS_SAVE──▶ background   (privileged: our pages only)
+ *   popup          ──TAB_STATS─────────────▶ content script of the active tab
+ *
+ * A "universal" script: no import/export, it adds one namespace to `globalThis.Sentinelle`, so
+ * the same file loads as a classic content script (content scripts cannot be static modules) and,
+ * by `import './lib/messages.js'`, in the module service worker and pages.
+ */
+(() => {
+  'use strict';
+  const S = (globalThis.Sentinelle ??= {});
+
+  /** Most messages one TRIAGE request may carry: a hostile page must not make one huge batch. */
+  const MAX_BATCH = 200;
+  /** Longest text sent per message; the engine reads 20,000 characters at most anyway. */
+  const MAX_TEXT = 20000;
+
+  const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isOptString = (v, max) => v === undefined || (typeof v === 'string' && v.length <= max);
+
+  const ContentToBackground = Object.freeze({ TRIAGE: 'triage' });
+  const PageToBackground = Object.freeze({
+    STATUS: 'status',
+    PLAN_GET: 'plan:get',
+    PLAN_SAVE: 'plan:save',
+    PLAN_RESET: 'plan:reset',
+    SETTINGS_SAVE: 'settings:save',
+  });
+  const PopupToContent = Object.freeze({ TAB_STATS: 'tab-stats' });
+
+  /** One message of a TRIAGE batch, as the engine reads it (`Message` in src/triage.rs). */
+  function isPageMessage(m) {
+    return (
+      isObject(m) &&
+      typeof m.id === 'string' && m.id.length <= 64 &&
+      typeof m.text === 'string' && m.text.length <= MAX_TEXT &&
+      isOptString(m.author, 200) &&
+      isOptString(m.platform, 40) &&
+      isOptString(m.lang, 8) &&
+      (m.time === undefined || Number.isFinite(m.time)) &&
+      (m.reach === undefined || (Number.isSafeInteger(m.reach) && m.reach >= 0))
+    );
+  }
+
+  /** True when `msg` is a well-formed content → background message. */
+  function isContentToBackground(msg) {
+    if (!isObject(msg)) return false;
+    if (msg.type === ContentToBackground.TRIAGE) {
+      return Array.isArray(msg.messages) && msg.messages.length <= MAX_BATCH && msg.messages.every(isPageMessage);
+    }
+    return false;
+  }
+
+  /** True when `msg` is a well-formed extension page → background message. */
+  function isPageToBackground(msg) {
+    if (!isObject(msg)) return false;
+    switch (msg.type) {
+      case PageToBackground.STATUS:
+      case PageToBackground.PLAN_GET:
+      case PageToBackground.PLAN_RESET:
+        return true;
+      case PageToBackground.PLAN_SAVE:
+        return typeof msg.plan === 'string' && msg.plan.length <= 2_000_000;
+      case PageToBackground.SETTINGS_SAVE:
+        return isObject(msg.settings) && isOptString(msg.settings.agent, 200) && isOptString(msg.settings.link, 2000);
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Who sent a runtime message: 'page' (one of our own extension pages: popup, options),
+   * 'content' (our content script in a web page), or 'other'. Privileged messages are accepted
+   * from 'page' only, so a page that subverts a content script still cannot change the plan.
+   */
+  function senderKind(sender, extensionId, extensionOrigin) {
+    if (!sender || sender.id !== extensionId) return 'other';
+    if (typeof sender.url === 'string' && sender.url.startsWith(extensionOrigin) && !sender.frameId) return 'page';
+    if (sender.tab && typeof sender.url === 'string' && !sender.url.startsWith(extensionOrigin)) return 'content';
+    return 'other';
+  }
+
+  function isPopupToContent(msg) {
+    return isObject(msg) && msg.type === PopupToContent.TAB_STATS;
+  }
+
+  S.messages = Object.freeze({
+    MAX_BATCH,
+    MAX_TEXT,
+    ContentToBackground,
+    PageToBackground,
+    PopupToContent,
+    isPageMessage,
+    isContentToBackground,
+    isPageToBackground,
+    isPopupToContent,
+    senderKind,
+  });
+})();

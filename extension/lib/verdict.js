@@ -1,0 +1,105 @@
+/*
+ * Reading a verdict for display: the categories in the plan's order, evidence spans turned into
+ * safe DOM (text nodes and <mark>, never HTML), and the reply-by deadline.
+ *
+ * Shared by the content script's cards and the demo's triage page (www/triage.js), so the two
+ * show a verdict the same way. A "universal" script (see lib/messages.js): it adds
+ * `globalThis.Sentinelle.verdict`.
+ */
+(() => {
+  'use strict';
+  const S = (globalThis.Sentinelle ??= {});
+
+  /** Every category the engine scores, crisis risks first (the plan's order). */
+  const CATEGORIES = Object.freeze([
+    'identity_attack', 'insensitivity_backlash', 'misinformation', 'defamation_risk',
+    'employee_misconduct', 'safety_incident', 'threat', 'abuse',
+    'complaint', 'question', 'praise', 'other',
+  ]);
+  const SEVERITIES = Object.freeze(['routine', 'problem', 'crisis']);
+  const RESPONSES = Object.freeze(['reply', 'reply_private', 'escalate', 'moderate', 'monitor']);
+
+  /**
+   * Splits `text` into segments by the evidence spans. The engine counts offsets in Unicode code
+   * points while JS strings index UTF-16 units, so slicing by `start`/`end` directly would cut
+   * emoji and shift every later span: we index an array of code points instead. Overlapping
+   * spans are merged. Returns `[{text, evidence: [...]|null}]` covering the whole text.
+   */
+  function segments(text, evidence) {
+    const cps = Array.from(text);
+    const spans = (evidence || [])
+      .filter((e) => Number.isInteger(e.start) && Number.isInteger(e.end) && e.start < e.end && e.end <= cps.length)
+      .slice()
+      .sort((a, b) => a.start - b.start || b.end - a.end);
+    const merged = [];
+    for (const e of spans) {
+      const last = merged[merged.length - 1];
+      if (last && e.start < last.end) {
+        last.end = Math.max(last.end, e.end);
+        last.evidence.push(e);
+      } else {
+        merged.push({ start: e.start, end: e.end, evidence: [e] });
+      }
+    }
+    const out = [];
+    let at = 0;
+    for (const m of merged) {
+      if (m.start > at) out.push({ text: cps.slice(at, m.start).join(''), evidence: null });
+      out.push({ text: cps.slice(m.start, m.end).join(''), evidence: m.evidence });
+      at = m.end;
+    }
+    if (at < cps.length || out.length === 0) out.push({ text: cps.slice(at).join(''), evidence: null });
+    return out;
+  }
+
+  /** `text` as a DocumentFragment with evidence in <mark> (title: the rule that fired). */
+  function highlight(doc, text, evidence) {
+    const frag = doc.createDocumentFragment();
+    for (const seg of segments(text, evidence)) {
+      if (!seg.evidence) {
+        frag.append(doc.createTextNode(seg.text));
+        continue;
+      }
+      const mark = doc.createElement('mark');
+      mark.textContent = seg.text;
+      mark.title = seg.evidence.map((e) => e.rule).join(', '); // the plan's own terms
+      if (seg.evidence.some((e) => e.reported)) mark.dataset.reported = 'true'; // quoted: counted less
+      frag.append(mark);
+    }
+    return frag;
+  }
+
+  /** Evidence of every flagged category, primary first, without repeats. */
+  function allEvidence(verdict) {
+    const seen = new Set();
+    const out = [];
+    for (const c of verdict.categories || []) {
+      for (const e of c.evidence || []) {
+        const key = `${e.start}:${e.end}`;
+        if (!seen.has(key)) { seen.add(key); out.push({ ...e, category: c.category }); }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * When to answer: `{minutes, by: Date|null, overdue}`. `by` exists when the message had a time.
+   */
+  function deadline(verdict, now = Date.now()) {
+    const by = Number.isFinite(verdict.replyBy) ? new Date(verdict.replyBy) : null;
+    return { minutes: verdict.replyWithinMinutes, by, overdue: by !== null && by.getTime() < now };
+  }
+
+  /** Counts per category (primary) and per severity over a list of verdicts. */
+  function tally(verdicts) {
+    const category = Object.fromEntries(CATEGORIES.map((c) => [c, 0]));
+    const severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+    for (const v of verdicts) {
+      if (v.primary in category) category[v.primary] += 1;
+      if (v.severity in severity) severity[v.severity] += 1;
+    }
+    return { total: verdicts.length, category, severity };
+  }
+
+  S.verdict = Object.freeze({ CATEGORIES, SEVERITIES, RESPONSES, segments, highlight, allEvidence, deadline, tally });
+})();

@@ -1,0 +1,62 @@
+/*
+ * Popup: the engine's state (loaded, version, plan, or the error that stopped it) and what the
+ * content script found on the active tab. Reads only; changes go through the options page.
+ */
+import '../lib/i18n.js';
+import '../lib/messages.js';
+import '../lib/verdict.js';
+
+const { i18n, messages: M, verdict: V } = globalThis.Sentinelle;
+const t = i18n.translator(i18n.browserGetMessage());
+const $ = (id) => document.getElementById(id);
+
+function counts(list, entries, prefix) {
+  list.replaceChildren(...entries.filter(([, n]) => n > 0).map(([k, n]) => {
+    const li = document.createElement('li');
+    li.textContent = `${t(prefix + k)}: ${n}`;
+    li.dataset.key = k;
+    return li;
+  }));
+}
+
+async function showEngine() {
+  const answer = await chrome.runtime.sendMessage({ type: M.PageToBackground.STATUS });
+  const s = answer.status;
+  $('engine-state').textContent = t('engineState_' + s.state);
+  document.body.dataset.engine = s.state;
+  if (s.version) $('version').textContent = s.version;
+  if (s.plan) $('plan').textContent = t(s.custom ? 'popupPlanCustom' : 'popupPlanDefault', [s.plan.name]);
+  $('engine-error').hidden = !s.error;
+  $('engine-error').textContent = s.error ?? '';
+  $('engine-warning').hidden = !s.warning;
+  $('engine-warning').textContent = s.warning ?? '';
+}
+
+/** Asks a tab's content script for its counts; null when none runs there. */
+export async function tabStats(tabId) {
+  try {
+    const answer = await chrome.tabs.sendMessage(tabId, { type: M.PopupToContent.TAB_STATS });
+    return answer?.ok ? answer.stats : null;
+  } catch {
+    return null; // no content script in this tab (other site, browser page)
+  }
+}
+
+async function showTab() {
+  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  const stats = tab ? await tabStats(tab.id) : null;
+  $('tab-none').hidden = !!stats;
+  $('tab-stats').hidden = !stats;
+  if (!stats) return;
+  $('tab-summary').textContent = t('popupTabSummary', [String(stats.messages), stats.adapter]);
+  counts($('severity-counts'), V.SEVERITIES.map((k) => [k, stats.severity[k] ?? 0]), 'severity_');
+  counts($('category-counts'), V.CATEGORIES.map((k) => [k, stats.category[k] ?? 0]), 'category_');
+  $('tab-error').hidden = !stats.error;
+  $('tab-error').textContent = stats.error ? t('popupTabError', [stats.error]) : '';
+}
+
+i18n.apply(document, t);
+document.documentElement.lang = i18n.uiLanguage();
+$('open-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
+await Promise.all([showEngine(), showTab()]);
+document.body.dataset.ready = 'true';

@@ -1,0 +1,162 @@
+// The extension's own pages: the popup reports the engine, the options page edits the plan
+// (invalid plans refused with every error and its path, never applied) and the agent settings,
+// and the background refuses messages from the wrong sender.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchWithExtension, openInbox, startServer } from './helpers.mjs';
+
+describe('popup and options', () => {
+  let server;
+  let browser;
+  const stored = () => browser.worker.evaluate(() => chrome.storage.local.get(null));
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchWithExtension();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+  });
+
+  /** Puts a plan into the editor at once (typing 70 KB of JSON would only test the typing). */
+  const setPlan = (options, text) =>
+    options.locator('#plan').evaluate((el, value) => {
+      el.value = value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, text);
+
+  async function openPopup() {
+    const popup = await browser.context.newPage();
+    await popup.goto(browser.extensionUrl('pages/popup.html'));
+    await popup.waitForSelector('body[data-ready="true"]');
+    return popup;
+  }
+
+  test('the popup shows the engine loaded, its version and the plan', async () => {
+    const popup = await openPopup();
+    assert.equal(await popup.locator('body').getAttribute('data-engine'), 'ready');
+    assert.equal(await popup.locator('#engine-state').textContent(), 'ready');
+    assert.match(await popup.locator('#version').textContent(), /^\d+\.\d+\.\d+/);
+    assert.match(await popup.locator('#plan').textContent(), /\(default\)$/);
+    assert.equal(await popup.locator('#engine-error').isHidden(), true);
+    await popup.close();
+  });
+
+  test('the content script reports its counts for the tab', async () => {
+    const { page } = await openInbox(browser.context, server.url);
+    await page.waitForFunction(() => document.querySelectorAll('[data-sentinelle-primary]').length >= 17);
+    const popup = await openPopup();
+    // The popup asks the active tab; in a test the popup is its own tab, so ask every tab.
+    const stats = await popup.evaluate(async () => {
+      const { tabStats } = await import('./popup.js');
+      const tabs = await chrome.tabs.query({});
+      const all = await Promise.all(tabs.map((t) => tabStats(t.id)));
+      return all.find((s) => s?.adapter === 'demo');
+    });
+    assert.ok(stats, 'the demo tab answered');
+    assert.equal(stats.messages, 17);
+    const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+    assert.equal(sum(stats.severity), 17);
+    assert.ok(stats.category.identity_attack >= 1);
+    await popup.close();
+    await page.close();
+  });
+
+  test('options: an invalid plan lists its errors with paths and is not saved', async () => {
+    const before = await stored();
+    const options = await browser.context.newPage();
+    await options.goto(browser.extensionUrl('pages/options.html'));
+    await options.waitForSelector('body[data-ready="true"]');
+    const plan = JSON.parse(await options.locator('#plan').inputValue());
+    assert.ok(plan.name, 'the editor starts with the current (default) plan');
+
+    await setPlan(options, '{');
+    await options.locator('#validate').click();
+    await options.waitForSelector('#plan-errors li');
+    assert.match(await options.locator('#plan-errors li').first().textContent(), /line 1/, 'a JSON error says where');
+
+    // A plan that parses but breaks three rules: every error is listed, each with its path.
+    const broken = structuredClone(plan);
+    broken.version = 99;
+    broken.thresholds.flag = 1.5;
+    broken.templates[0].category = 'no_such_category';
+    await setPlan(options, JSON.stringify(broken, null, 2));
+    await options.locator('#save').click();
+    await options.waitForFunction(() => document.querySelectorAll('#plan-errors li').length >= 3);
+    const paths = await options.locator('#plan-errors li code').allTextContents();
+    for (const path of ['version', 'thresholds.flag', 'templates[0].category']) {
+      assert.ok(paths.includes(path), `no error at ${path}; paths: ${paths.join(', ')}`);
+    }
+    assert.match(await options.locator('#plan-status').textContent(), /not applied/);
+    assert.deepEqual(await stored(), before, 'nothing was stored');
+
+    // The background refuses it too, whatever the page does.
+    const direct = await options.evaluate((json) => chrome.runtime.sendMessage({ type: 'plan:save', plan: json }), JSON.stringify(broken));
+    assert.equal(direct.ok, false);
+    assert.ok(direct.errors.length >= 1 && direct.errors.every((e) => typeof e.path === 'string' && e.message));
+    assert.deepEqual(await stored(), before);
+    await options.close();
+  });
+
+  test('options: a valid plan is saved and runs; reset brings the default back', async () => {
+    const options = await browser.context.newPage();
+    await options.goto(browser.extensionUrl('pages/options.html'));
+    await options.waitForSelector('body[data-ready="true"]');
+    const plan = JSON.parse(await options.locator('#plan').inputValue());
+    const defaultName = plan.name;
+    plan.name = 'Plan de test e2e';
+    await setPlan(options, JSON.stringify(plan, null, 2));
+    await options.locator('#save').click();
+    await options.waitForFunction(() => /Plan de test e2e/.test(document.getElementById('plan-status').textContent));
+    assert.equal(JSON.parse((await stored()).plan).name, 'Plan de test e2e');
+
+    const popup = await openPopup();
+    assert.equal(await popup.locator('#plan').textContent(), 'Plan de test e2e (custom)');
+    await popup.close();
+
+    await options.locator('#reset').click(); // arms
+    assert.equal((await stored()).plan !== undefined, true, 'one click does not reset');
+    await options.locator('#reset').click(); // confirms
+    await options.waitForFunction((name) => document.getElementById('plan-source').textContent.includes(name), defaultName);
+    assert.equal((await stored()).plan, undefined);
+    await options.close();
+  });
+
+  test('options: the agent name fills the reply templates on open tabs', async () => {
+    const { page } = await openInbox(browser.context, server.url);
+    await page.waitForSelector('[data-message-id="c3"] sentinelle-card');
+    const options = await browser.context.newPage();
+    await options.goto(browser.extensionUrl('pages/options.html'));
+    await options.waitForSelector('body[data-ready="true"]');
+    await options.locator('#link').fill('not a link');
+    await options.locator('#save-settings').click();
+    await options.waitForFunction(() => document.getElementById('settings-status').textContent.length > 0);
+    assert.match(await options.locator('#settings-status').textContent(), /http/);
+    await options.locator('#agent').fill('Zoé Testeuse');
+    await options.locator('#link').fill('https://aide.example/contact');
+    await options.locator('#save-settings').click();
+    await options.waitForFunction(() => /saved/i.test(document.getElementById('settings-status').textContent));
+    assert.deepEqual((await stored()).settings, { agent: 'Zoé Testeuse', link: 'https://aide.example/contact' });
+    // The tab re-triages on the settings change; some reply on the page now carries the name.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('sentinelle-card')].some((h) => h.shadowRoot.textContent.includes('Zoé Testeuse')), null, { timeout: 10_000 });
+    await options.close();
+    await page.close();
+  });
+
+  test('the background refuses messages from the wrong sender or of the wrong shape', async () => {
+    const popup = await openPopup();
+    const answers = await popup.evaluate(async () => ({
+      // A page of ours may not use the content scripts' channel…
+      triageFromPage: await chrome.runtime.sendMessage({ type: 'triage', messages: [{ id: '1', text: 'hello' }] }),
+      unknown: await chrome.runtime.sendMessage({ type: 'rm -rf' }),
+      malformed: await chrome.runtime.sendMessage({ type: 'plan:save', plan: 42 }),
+    }));
+    for (const [name, answer] of Object.entries(answers)) {
+      assert.equal(answer.ok, false, name);
+      assert.match(answer.error, /^refused/, name);
+    }
+    await popup.close();
+  });
+});

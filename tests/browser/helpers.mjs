@@ -1,0 +1,110 @@
+// Shared by the end-to-end tests: the demo server, and Chromium with the built extension.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DIST_CHROME = join(ROOT, 'dist', 'chrome');
+// Playwright cannot download browsers here: use the system's (CHROMIUM overrides).
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/** Flags that keep Chromium quiet on a closed network (docs/TOOLCHAIN). */
+const QUIET = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+function requireFile(path, hint) {
+  if (!existsSync(path)) throw new Error(`${path} is missing: ${hint}`);
+}
+
+/** Starts scripts/serve.mjs on a free port; resolves `{url, stop}` once it prints its address. */
+export function startServer() {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'serve.mjs')], {
+    env: { ...process.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`serve.mjs printed no address:\n${out}`)); }, 10_000);
+    const onData = (chunk) => {
+      out += chunk;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({ url: m[0], stop: () => child.kill() });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c) => { out += c; });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve.mjs exited (${code}):\n${out}`)); });
+  });
+}
+
+/**
+ * Chromium with the unpacked extension in `dir`, in a fresh profile. Resolves
+ * `{context, worker, extensionId, extensionUrl(path), close}`.
+ */
+export async function launchWithExtension(dir = DIST_CHROME) {
+  requireFile(join(dir, 'manifest.json'), 'run `node scripts/package.mjs` first');
+  requireFile(CHROMIUM, 'install Debian\'s chromium or set CHROMIUM');
+  const profile = mkdtempSync(join(tmpdir(), 'sentinelle-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    headless: true,
+    executablePath: CHROMIUM,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...QUIET],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    worker,
+    extensionId,
+    extensionUrl: (path) => `chrome-extension://${extensionId}/${path}`,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Plain Chromium, no extension (for the demo's own triage page). */
+export async function launchPlain() {
+  requireFile(CHROMIUM, 'install Debian\'s chromium or set CHROMIUM');
+  return chromium.launch({ headless: true, executablePath: CHROMIUM, args: QUIET });
+}
+
+/** Opens the demo inbox and waits until the content script has answered its first batch. */
+export async function openInbox(context, serverUrl) {
+  const page = await context.newPage();
+  const response = await page.goto(serverUrl);
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.documentElement.dataset.sentinelle), null, { timeout: 20_000 });
+  return { page, response };
+}
+
+/**
+ * The demo inbox's messages (www/index.html) and the primary category each was written to show
+ * with the default plan. When the plan's lexicons change, a row here that stops matching means
+ * the demo no longer shows what it claims: fix the demo text or the plan, knowingly.
+ */
+export const DEMO_EXPECTED = {
+  c1: 'praise',
+  c2: 'question',
+  c3: 'complaint',
+  c4: 'defamation_risk', // "escrocs", "voleurs", after emoji (code-point offsets)
+  c5: 'misinformation', // a false health claim
+  c6: 'identity_attack', // the racist comment
+  c7: 'insensitivity_backlash', // an ad during a tragedy
+  c8: 'abuse', // insult, English
+  c9: 'praise',
+  c10: 'question',
+  c11: 'abuse', // insult, French
+  d1: 'safety_incident', // product injury
+  d2: 'employee_misconduct',
+  d3: 'threat',
+  d4: 'complaint',
+  d5: 'praise',
+  d6: 'question',
+};
+export const DEMO_IDS = Object.keys(DEMO_EXPECTED);

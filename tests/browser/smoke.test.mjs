@@ -1,0 +1,143 @@
+// Smoke test of the wasm build in Node, through the same glue the extension uses
+// (extension/lib/engine.js): one batch of French and English messages, and the plan checks.
+// SENTINELLE_PKG points at another wasm build than build/pkg.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './helpers.mjs';
+import { buildEngine, planErrors, startEngine, triage, triageOptions } from '../../extension/lib/engine.js';
+
+const PKG = process.env.SENTINELLE_PKG || join(ROOT, 'build', 'pkg');
+const CATEGORIES = ['identity_attack', 'insensitivity_backlash', 'misinformation', 'defamation_risk', 'employee_misconduct',
+  'safety_incident', 'threat', 'abuse', 'complaint', 'question', 'praise', 'other'];
+const CRISIS_RISKS = CATEGORIES.slice(0, 7);
+const codePoints = (s, start, end) => Array.from(s).slice(start, end).join('');
+
+let glue;
+let engine;
+let started;
+
+before(async () => {
+  for (const f of ['sentinelle.js', 'sentinelle_bg.wasm']) {
+    assert.ok(existsSync(join(PKG, f)), `${join(PKG, f)} is missing: build the wasm engine first (scripts/build-wasm.sh)`);
+  }
+  glue = await import(pathToFileURL(join(PKG, 'sentinelle.js')).href);
+  started = await startEngine(glue, { wasm: readFileSync(join(PKG, 'sentinelle_bg.wasm')) });
+  engine = started.engine;
+});
+
+const NOW = Date.UTC(2025, 5, 1, 9, 0);
+const BATCH = [
+  { id: 'escrocs', text: 'Vous êtes des escrocs, vous m\'avez volé mon argent !', time: NOW, author: 'Julien' },
+  { id: 'emoji', text: '😡😡 Bande d\'escrocs 🤬 rendez-moi mon argent, voleurs !' },
+  { id: 'thanks', text: 'Merci beaucoup pour votre aide, service au top !' },
+  { id: 'question-en', text: 'Hi, do you ship to Canada? How long does delivery take?' },
+  { id: 'insult-en', text: 'You are pathetic idiots, worst company ever.' },
+  { id: 'empty', text: '' },
+];
+
+test('the engine reports its version and plan', () => {
+  assert.match(started.version, /^\d+\.\d+\.\d+/);
+  assert.equal(started.version, glue.version());
+  assert.ok(started.plan.name.length > 0);
+  assert.deepEqual(JSON.parse(glue.defaultPlan()).name, started.plan.name);
+});
+
+test('one batch call gives one verdict per message, in order, with every field', () => {
+  const verdicts = triage(engine, BATCH, triageOptions({}));
+  assert.equal(verdicts.length, BATCH.length);
+  assert.deepEqual(verdicts.map((v) => v.id), BATCH.map((m) => m.id));
+  for (const v of verdicts) {
+    assert.deepEqual(Object.keys(v.scores).sort(), [...CATEGORIES].sort(), `${v.id}: scores for all 12 categories`);
+    for (const s of Object.values(v.scores)) assert.ok(s >= 0 && s <= 1, `${v.id}: score ${s} in [0, 1]`);
+    assert.ok(CATEGORIES.includes(v.primary), v.id);
+    assert.match(v.severity, /^(routine|problem|crisis)$/);
+    assert.match(v.response, /^(reply|reply_private|escalate|moderate|monitor)$/);
+    assert.ok(Number.isInteger(v.replyWithinMinutes) && v.replyWithinMinutes > 0);
+    assert.ok(Array.isArray(v.replies));
+    assert.match(v.lang, /^(fr|en)$/);
+  }
+});
+
+test('"Vous êtes des escrocs" is a crisis risk, with evidence that points into the text', () => {
+  const [v] = triage(engine, [BATCH[0]], triageOptions({}));
+  assert.ok(CRISIS_RISKS.includes(v.primary), `primary ${v.primary}`);
+  assert.equal(v.primary, 'defamation_risk');
+  assert.notEqual(v.severity, 'routine');
+  assert.equal(v.lang, 'fr');
+  const evidence = v.categories[0].evidence;
+  assert.ok(evidence.some((e) => /escrocs/i.test(e.text)), JSON.stringify(evidence));
+  for (const e of evidence) assert.equal(e.text, codePoints(BATCH[0].text, e.start, e.end));
+  assert.equal(v.replyBy, NOW + v.replyWithinMinutes * 60_000, 'reply-by is the message time plus the deadline');
+});
+
+test('evidence offsets count code points, not UTF-16 units', () => {
+  const verdicts = triage(engine, BATCH, triageOptions({}));
+  for (const [i, v] of verdicts.entries()) {
+    for (const c of v.categories) {
+      for (const e of c.evidence) assert.equal(e.text, codePoints(BATCH[i].text, e.start, e.end), `${v.id} ${c.category}`);
+    }
+  }
+  // After the emoji the two counts differ, so this message tells them apart.
+  const emoji = verdicts[1];
+  const ev = emoji.categories.flatMap((c) => c.evidence).find((e) => /escrocs/i.test(e.text));
+  assert.ok(ev, JSON.stringify(emoji.categories));
+  assert.notEqual(BATCH[1].text.slice(ev.start, ev.end), ev.text, 'a UTF-16 slice would be off');
+});
+
+test('languages, everyday categories and warnings', () => {
+  const byId = Object.fromEntries(triage(engine, BATCH, triageOptions({})).map((v) => [v.id, v]));
+  assert.equal(byId['question-en'].lang, 'en');
+  assert.equal(byId['question-en'].primary, 'question');
+  assert.equal(byId.thanks.primary, 'praise');
+  assert.equal(byId.thanks.severity, 'routine');
+  assert.ok(byId['insult-en'].categories.some((c) => c.category === 'abuse'), 'the insult is flagged as abuse');
+  assert.ok(byId.empty.warnings?.length, 'an empty message gets a warning, not an exception');
+});
+
+test('the agent\'s name fills the templates; without it, a visible placeholder is left', () => {
+  const [without] = triage(engine, [BATCH[2]], triageOptions({}));
+  assert.ok(without.replies.length >= 1);
+  assert.ok(without.replies.some((r) => r.missing?.includes('agent')));
+  const [withName] = triage(engine, [BATCH[2]], triageOptions({ agent: 'Zoé' }));
+  assert.ok(withName.replies.some((r) => r.text.includes('Zoé')));
+  assert.ok(withName.replies.every((r) => !r.missing?.includes('agent')));
+});
+
+test('checkPlan: "{" is an error with a path; the default plan is valid', () => {
+  const errors = glue.checkPlan('{');
+  assert.ok(errors.length >= 1);
+  assert.ok(errors[0].path.length > 0 && errors[0].message.length > 0, JSON.stringify(errors));
+  assert.deepEqual(glue.checkPlan(glue.defaultPlan()), []);
+  assert.deepEqual(planErrors(glue, glue.defaultPlan()), []);
+});
+
+test('an invalid plan throws, listing its errors; buildEngine returns them instead', () => {
+  const plan = JSON.parse(glue.defaultPlan());
+  plan.thresholds.flag = 1.5;
+  plan.version = 99;
+  const json = JSON.stringify(plan);
+  assert.throws(() => new glue.Engine(json), (e) => e instanceof Error && /version/.test(e.message) && /thresholds\.flag/.test(e.message));
+  const built = buildEngine(glue, json);
+  assert.equal(built.engine, undefined);
+  assert.deepEqual(built.errors.map((e) => e.path).sort(), planErrors(glue, json).map((e) => e.path).sort());
+  assert.ok(built.errors.some((e) => e.path === 'thresholds.flag'));
+});
+
+test('a large batch is one call and stays quick', () => {
+  const many = Array.from({ length: 2000 }, (_, i) => ({ id: String(i), text: BATCH[i % 5].text }));
+  const t0 = performance.now();
+  const verdicts = triage(engine, many, triageOptions({}));
+  const ms = performance.now() - t0;
+  assert.equal(verdicts.length, 2000);
+  assert.equal(verdicts[1999].primary, triage(engine, [many[1999]], triageOptions({}))[0].primary);
+  assert.ok(ms < 10_000, `2000 messages took ${ms.toFixed(0)} ms`);
+});
+
+test('the spike detector answers with windows', () => {
+  const state = engine.observe([{ time: NOW, categories: ['abuse'] }, { time: NOW + 1000, categories: ['complaint'] }]);
+  assert.ok(Array.isArray(state.current) && Array.isArray(state.closed));
+  assert.ok(state.current.some((w) => w.category === 'abuse' && w.count === 1));
+});

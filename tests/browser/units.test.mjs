@@ -1,0 +1,300 @@
+// Fast checks without a browser or the wasm: the message guards, the verdict helpers, the
+// strings, the export parser, the manifests, the zip writer and the demo server.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, inflateRawSync } from 'node:zlib';
+import { ROOT, startServer } from './helpers.mjs';
+import { firefoxManifest, zip, GECKO_ID } from '../../scripts/package.mjs';
+import { parseInput, detectFormat, parseTime } from '../../www/parse.js';
+import '../../extension/lib/messages.js';
+import '../../extension/lib/verdict.js';
+import '../../extension/lib/i18n.js';
+import '../../extension/content/adapters.js';
+
+const { messages: M, verdict: V, i18n, adapters } = globalThis.Sentinelle;
+const read = (p) => readFileSync(join(ROOT, p), 'utf8');
+const json = (p) => JSON.parse(read(p));
+
+/** Every file under a folder of the repository, relative paths. */
+function files(dir) {
+  const out = [];
+  (function walk(d) {
+    for (const n of readdirSync(join(ROOT, d))) {
+      const p = `${d}/${n}`;
+      if (statSync(join(ROOT, p)).isDirectory()) walk(p);
+      else out.push(p);
+    }
+  })(dir);
+  return out;
+}
+
+describe('messages between the parts', () => {
+  const msg = (over = {}) => ({ id: '1', text: 'Bonjour', ...over });
+  test('a triage batch is accepted only in its exact shape', () => {
+    assert.ok(M.isContentToBackground({ type: 'triage', messages: [msg(), msg({ author: 'A', time: 1, reach: 10, platform: 'x' })] }));
+    assert.ok(M.isContentToBackground({ type: 'triage', messages: [] }));
+    const bad = [
+      null, 'triage', [], { type: 'triage' }, { type: 'triage', messages: {} },
+      { type: 'triage', messages: [msg({ id: 1 })] },
+      { type: 'triage', messages: [msg({ text: 42 })] },
+      { type: 'triage', messages: [msg({ text: 'x'.repeat(M.MAX_TEXT + 1) })] },
+      { type: 'triage', messages: [msg({ reach: 1.5 })] },
+      { type: 'triage', messages: [msg({ time: 'now' })] },
+      { type: 'triage', messages: Array.from({ length: M.MAX_BATCH + 1 }, () => msg()) },
+      { type: 'plan:save', plan: '{}' }, // privileged: never from a content script
+    ];
+    for (const b of bad) assert.equal(M.isContentToBackground(b), false, JSON.stringify(b)?.slice(0, 80));
+  });
+
+  test('page messages are typed too', () => {
+    assert.ok(M.isPageToBackground({ type: 'status' }));
+    assert.ok(M.isPageToBackground({ type: 'plan:save', plan: '{}' }));
+    assert.ok(M.isPageToBackground({ type: 'settings:save', settings: { agent: 'A', link: '' } }));
+    assert.equal(M.isPageToBackground({ type: 'plan:save', plan: 42 }), false);
+    assert.equal(M.isPageToBackground({ type: 'settings:save', settings: { agent: 7 } }), false);
+    assert.equal(M.isPageToBackground({ type: 'triage', messages: [] }), false);
+  });
+
+  test('senders: our pages, our content scripts, anything else', () => {
+    const id = 'abc';
+    const origin = 'chrome-extension://abc/';
+    assert.equal(M.senderKind({ id, url: `${origin}pages/options.html`, tab: { id: 3 }, frameId: 0 }, id, origin), 'page');
+    assert.equal(M.senderKind({ id, url: `${origin}pages/popup.html` }, id, origin), 'page');
+    assert.equal(M.senderKind({ id, url: 'https://x.com/home', tab: { id: 3 }, frameId: 0 }, id, origin), 'content');
+    assert.equal(M.senderKind({ id: 'other', url: `${origin}pages/options.html` }, id, origin), 'other');
+    assert.equal(M.senderKind({ id, url: 'https://x.com/home' }, id, origin), 'other', 'no tab, not our page');
+    assert.equal(M.senderKind({ id, url: `${origin}pages/options.html`, tab: { id: 3 }, frameId: 2 }, id, origin), 'other', 'framed');
+    assert.equal(M.senderKind(undefined, id, origin), 'other');
+  });
+});
+
+describe('reading verdicts', () => {
+  test('segments follow code points and merge overlapping evidence', () => {
+    const text = '😡 Vous êtes des escrocs et des voleurs';
+    const cps = Array.from(text);
+    const at = (word) => { const s = cps.join('').indexOf(word); return Array.from(text.slice(0, s)).length; };
+    const e1 = { start: at('escrocs'), end: at('escrocs') + 7, text: 'escrocs', rule: 'escroc*' };
+    const e2 = { start: at('des voleurs'), end: at('des voleurs') + 11, rule: 'r1' };
+    const e3 = { start: at('voleurs'), end: at('voleurs') + 7, rule: 'voleur*' };
+    const segs = V.segments(text, [e3, e1, e2]);
+    assert.equal(segs.map((s) => s.text).join(''), text, 'nothing lost or repeated');
+    assert.deepEqual(segs.filter((s) => s.evidence).map((s) => s.text), ['escrocs', 'des voleurs']);
+    assert.equal(segs.find((s) => s.text === 'des voleurs').evidence.length, 2);
+  });
+
+  test('bad spans are ignored, not thrown', () => {
+    assert.deepEqual(V.segments('abc', [{ start: 2, end: 9 }, { start: 2, end: 1 }, { start: 'x', end: 2 }]), [{ text: 'abc', evidence: null }]);
+    assert.deepEqual(V.segments('', []), [{ text: '', evidence: null }]);
+  });
+
+  test('deadline and tally', () => {
+    const d = V.deadline({ replyWithinMinutes: 15, replyBy: 1000 }, 2000);
+    assert.equal(d.overdue, true);
+    assert.equal(V.deadline({ replyWithinMinutes: 15 }).by, null);
+    const t = V.tally([{ primary: 'abuse', severity: 'problem' }, { primary: 'abuse', severity: 'crisis' }, { primary: 'praise', severity: 'routine' }]);
+    assert.equal(t.total, 3);
+    assert.equal(t.category.abuse, 2);
+    assert.equal(t.severity.crisis, 1);
+    assert.equal(Object.keys(t.category).length, 12);
+  });
+});
+
+describe('strings', () => {
+  const en = json('extension/_locales/en/messages.json');
+  const fr = json('extension/_locales/fr/messages.json');
+
+  test('English and French have the same keys and placeholders', () => {
+    assert.deepEqual(Object.keys(fr).sort(), Object.keys(en).sort());
+    for (const k of Object.keys(en)) {
+      assert.deepEqual(Object.keys(fr[k].placeholders ?? {}), Object.keys(en[k].placeholders ?? {}), k);
+      for (const name of Object.keys(en[k].placeholders ?? {})) {
+        assert.ok(fr[k].message.includes(`$${name.toUpperCase()}$`), `fr ${k} uses $${name.toUpperCase()}$`);
+      }
+    }
+    const wwwEn = json('www/locales/en.json');
+    assert.deepEqual(Object.keys(json('www/locales/fr.json')).sort(), Object.keys(wwwEn).sort());
+  });
+
+  test('every string the code names exists', () => {
+    const used = new Set();
+    const sources = [...files('extension'), ...files('www')].filter((f) => /\.(js|html|json)$/.test(f) && !f.includes('_locales') && !f.includes('locales/'));
+    for (const f of sources) {
+      const src = read(f);
+      for (const m of src.matchAll(/\b(?:t|getMessage)\('([A-Za-z_]+)'/g)) used.add(m[1]);
+      for (const m of src.matchAll(/data-i18n(?:-[a-z-]+)?="([A-Za-z_]+)"/g)) used.add(m[1]);
+      for (const m of src.matchAll(/__MSG_([A-Za-z_]+)__/g)) used.add(m[1]);
+      // Keys built from a prefix: the prefix must be followed by every value it can take.
+      for (const m of src.matchAll(/'(category_|severity_|response_|engineState_)' \+/g)) used.add(m[1]);
+    }
+    const expand = { category_: V.CATEGORIES, severity_: V.SEVERITIES, response_: V.RESPONSES, engineState_: ['loading', 'ready', 'error'] };
+    const all = { ...en, ...json('www/locales/en.json') };
+    for (const key of used) {
+      if (key in expand) for (const v of expand[key]) assert.ok(en[key + v], `missing string ${key + v}`);
+      else assert.ok(all[key], `missing string ${key}`);
+    }
+    assert.ok(used.size > 40, `found ${used.size} keys: the scan itself works`);
+  });
+
+  test('fromCatalog fills named placeholders like chrome.i18n', () => {
+    const t = i18n.fromCatalog(en);
+    assert.equal(t('cardReplyWithin', ['15']), 'reply within 15 min');
+    assert.equal(t('popupTabSummary', ['3', 'demo']), '3 messages triaged (demo)');
+    assert.equal(t('nope'), '');
+    assert.equal(i18n.translator(t)('nope'), 'nope', 'a missing string shows its key');
+  });
+});
+
+describe('the export parser', () => {
+  test('CSV: quotes, doubled quotes, newlines in a field, semicolons, BOM; line numbers kept', () => {
+    const csv = '\ufeffid;auteur;texte;date\n1;Ann;"Bonjour; ""vite""\nsur deux lignes";2025-06-01T10:00:00Z\n2;Bob;Merci !;hier\n';
+    const r = parseInput(csv);
+    assert.equal(r.format, 'csv');
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.messages.length, 2);
+    assert.equal(r.messages[0].text, 'Bonjour; "vite"\nsur deux lignes');
+    assert.equal(r.messages[0].time, Date.UTC(2025, 5, 1, 10));
+    assert.equal(r.messages[1].line, 4, 'the record after a two-line field starts on line 4');
+    assert.deepEqual(r.warnings.map((w) => w.line), [4], '"hier" is not a date: warned, message kept');
+  });
+
+  test('CSV: rows that cannot be read are listed by line, the others kept', () => {
+    const r = parseInput('text,author\nhello,a\nun, deux, trois,x\n,b\n"never closed\n', 'csv');
+    assert.deepEqual(r.messages.map((m) => m.text), ['hello']);
+    assert.deepEqual(r.errors.map((e) => e.line).sort(), [3, 4, 5]);
+    assert.match(r.errors.find((e) => e.line === 3).message, /quote/);
+    assert.match(parseInput('author,date\na,b\n', 'csv').errors[0].message, /no text column/);
+  });
+
+  test('JSON Lines and JSON arrays', () => {
+    const r = parseInput('{"text":"a","followers":"1,200"}\n\n{"text":\n"just a string"\n[1]\n');
+    assert.equal(r.format, 'jsonl');
+    assert.deepEqual(r.messages.map((m) => [m.line, m.text]), [[1, 'a'], [4, 'just a string']]);
+    assert.equal(r.messages[0].reach, 1200);
+    assert.deepEqual(r.errors.map((e) => e.line), [3, 5]);
+    const arr = parseInput('[{"message":"x","id":7},{"nope":1}]');
+    assert.equal(arr.format, 'json');
+    assert.deepEqual(arr.messages.map((m) => m.id), ['7']);
+    assert.match(arr.errors[0].message, /^item 2/);
+  });
+
+  test('plain lines, format detection, times', () => {
+    assert.deepEqual(parseInput('a\n\n b \n').messages.map((m) => [m.line, m.text]), [[1, 'a'], [3, 'b']]);
+    assert.equal(detectFormat('Merci, c\'est parfait'), 'lines', 'a comma in a sentence is not CSV');
+    assert.equal(detectFormat('"text","author"\n"a","b"\n'), 'csv', 'a quoted CSV header');
+    assert.equal(detectFormat('"a JSON string"\n'), 'jsonl');
+    assert.equal(detectFormat('"Quoted," she said\n'), 'lines');
+    assert.equal(detectFormat('text,author\n'), 'csv');
+    assert.equal(parseTime(1717236000), 1717236000000, 'seconds');
+    assert.equal(parseTime('1717236000000'), 1717236000000, 'milliseconds');
+    assert.ok(Number.isNaN(parseTime('soon')));
+  });
+});
+
+describe('manifests and packaging', () => {
+  const manifest = json('extension/manifest.json');
+
+  test('the Chromium manifest asks for little', () => {
+    assert.equal(manifest.manifest_version, 3);
+    assert.deepEqual(manifest.permissions, ['storage']);
+    assert.equal(manifest.host_permissions, undefined);
+    assert.equal(manifest.web_accessible_resources, undefined, 'nothing exposed to pages');
+    assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+    assert.equal(manifest.background.type, 'module');
+    for (const k of ['name', 'description']) assert.match(manifest[k], /^__MSG_\w+__$/);
+    const matches = manifest.content_scripts[0].matches;
+    for (const m of ['http://127.0.0.1/*', 'http://localhost/*', 'https://x.com/*', 'https://business.facebook.com/*']) assert.ok(matches.includes(m), m);
+    assert.ok(!matches.some((m) => m === '<all_urls>' || m.startsWith('*://*/')), 'no blanket host access');
+  });
+
+  test('the Firefox manifest is derived: event page, gecko id, same CSP', () => {
+    const f = firefoxManifest(manifest);
+    assert.deepEqual(f.background, { scripts: ['background.js'], type: 'module' });
+    assert.equal(f.browser_specific_settings.gecko.id, GECKO_ID);
+    assert.match(f.browser_specific_settings.gecko.strict_min_version, /^\d+\.0$/);
+    assert.deepEqual(f.browser_specific_settings.gecko.data_collection_permissions, { required: ['none'] });
+    assert.equal(f.minimum_chrome_version, undefined);
+    assert.deepEqual(f.content_security_policy, manifest.content_security_policy);
+    assert.equal(manifest.background.service_worker, 'background.js', 'the source is left alone');
+  });
+
+  test('adapters are plain data with the fields the content script reads', () => {
+    assert.deepEqual(JSON.parse(JSON.stringify(adapters)), adapters, 'no functions, no regexps');
+    const ids = adapters.map((a) => a.id);
+    for (const id of ['demo', 'facebook', 'business.facebook', 'instagram', 'x', 'linkedin', 'youtube', 'generic']) assert.ok(ids.includes(id), id);
+    assert.equal(adapters.at(-1).hosts[0], '*', 'the generic adapter comes last');
+    for (const a of adapters) for (const k of ['id', 'platform', 'hosts', 'message', 'text', 'replyBox']) assert.ok(a[k], `${a.id}.${k}`);
+  });
+
+  test('the zip writer makes archives that unzip to the same bytes', () => {
+    const files = [
+      { name: 'manifest.json', data: Buffer.from('{"a": 1}\n'.repeat(50)) },
+      { name: 'wasm/x.wasm', data: Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]) },
+      { name: 'é/ü.txt', data: Buffer.alloc(0) },
+    ];
+    const archive = zip(files);
+    assert.deepEqual(zip(files), archive, 'reproducible');
+    // Read it back by its central directory.
+    const eocd = archive.length - 22;
+    assert.equal(archive.readUInt32LE(eocd), 0x06054b50);
+    let at = archive.readUInt32LE(eocd + 16);
+    for (const f of files) {
+      assert.equal(archive.readUInt32LE(at), 0x02014b50);
+      const [method, crc, size, nameLen, offset] = [archive.readUInt16LE(at + 10), archive.readUInt32LE(at + 16), archive.readUInt32LE(at + 20), archive.readUInt16LE(at + 28), archive.readUInt32LE(at + 42)];
+      assert.equal(archive.subarray(at + 46, at + 46 + nameLen).toString('utf8'), f.name);
+      const body = archive.subarray(offset + 30 + nameLen, offset + 30 + nameLen + size);
+      const data = method === 8 ? inflateRawSync(body) : body;
+      assert.deepEqual(data, f.data);
+      assert.equal(crc32(data) >>> 0, crc);
+      at += 46 + nameLen;
+    }
+    // And by an independent reader, when the machine has one.
+    if (spawnSync('unzip', ['-v']).status === 0) {
+      const dir = mkdtempSync(join(tmpdir(), 'sentinelle-zip-'));
+      writeFileSync(join(dir, 't.zip'), archive);
+      execFileSync('unzip', ['-tq', join(dir, 't.zip')]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('code hygiene the tests above rely on', () => {
+  const code = [...files('extension'), ...files('www')].filter((f) => f.endsWith('.js'));
+
+  test('no HTML parsing of strings anywhere in the extension or the demo', () => {
+    for (const f of code) assert.doesNotMatch(read(f), /\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|createContextualFragment/, f);
+  });
+
+  test('no network API in the extension\'s own code (only the wasm glue fetches its own file)', () => {
+    for (const f of code.filter((c) => c.startsWith('extension/'))) {
+      assert.doesNotMatch(read(f), /\bfetch\(|XMLHttpRequest|WebSocket|sendBeacon|EventSource|RTCPeerConnection/, f);
+    }
+  });
+});
+
+describe('the demo server', () => {
+  test('serves www, the shared lib and the locales; never a file outside them', async () => {
+    const server = await startServer();
+    try {
+      const get = (p) => fetch(server.url.slice(0, -1) + p);
+      const index = await get('/');
+      assert.equal(index.status, 200);
+      assert.match(index.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval'/);
+      assert.match(await index.text(), /data-inbox/);
+      const lib = await get('/lib/engine.js');
+      assert.equal(lib.status, 200);
+      assert.match(lib.headers.get('content-type'), /text\/javascript/);
+      assert.equal(await lib.text(), read('extension/lib/engine.js'), 'the same file, not a copy');
+      assert.equal((await get('/_locales/fr/messages.json')).status, 200);
+      for (const p of ['/../package.json', '/%2e%2e/package.json', '/lib/../../package.json', '/lib/%2e%2e/%2e%2e/package.json', '/pkg/%00']) {
+        assert.equal((await get(p)).status, 404, p);
+      }
+      assert.equal((await fetch(server.url, { method: 'POST', body: 'x' })).status, 405);
+    } finally {
+      server.stop();
+    }
+  });
+});
