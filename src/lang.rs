@@ -28,16 +28,38 @@ const EN: &[&str] = &[
     "every", "much", "many", "really", "literally", "people", "ever", "them", "him", "her", "his", "up", "off", "out",
 ];
 
+/// Spelling habits of each language, weak evidence that only decides when function words do not
+/// (headlines, stopword-stripped exports): English `-ing`, `th`, `w`, `k`, `-ly`; French `-eux`,
+/// `-ait`, `-ais`, `-ment`, `eau`, `ou`.
+fn spelling(w: &str) -> (u32, u32) {
+    if w.len() < 3 || w.starts_with("emoji_") || w.chars().any(|c| c.is_ascii_digit()) {
+        return (0, 0);
+    }
+    let en = (w.ends_with("ing") || w.contains("th") || w.contains('w') || w.contains('k') || w.ends_with("ly") || w.ends_with("ed")) as u32;
+    let fr = (w.ends_with("eux") || w.ends_with("ait") || w.ends_with("ais") || w.ends_with("ment") || w.contains("eau") || w.contains("ou") || w.ends_with("ees") || w.ends_with("ee")) as u32;
+    (fr, en)
+}
+
 /// The detected language and how sure the detector is (0.5 = a guess, 1 = only one language seen).
 pub fn detect(original: &str, tokens: &[Token]) -> Option<(Lang, f32)> {
     let (mut fr, mut en) = (0u32, 0u32);
+    let (mut fr_spell, mut en_spell) = (0u32, 0u32);
     for t in tokens {
         let w = t.text.as_str();
         if FR.contains(&w) {
             fr += 1;
         } else if EN.contains(&w) {
             en += 1;
+        } else {
+            let (f, e) = spelling(w);
+            fr_spell += f;
+            en_spell += e;
         }
+    }
+    if fr == en && fr_spell != en_spell {
+        // Function words tie (usually: none at all): let spelling decide, with low confidence.
+        let lang = if fr_spell > en_spell { Lang::Fr } else { Lang::En };
+        return Some((lang, 0.55));
     }
     // French accented letters are strong evidence; count at most a few so a name does not decide.
     let accents = original.chars().filter(|c| matches!(c, 'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'û' | 'ô' | 'î' | 'â' | 'ë' | 'ï' | 'œ' | 'É' | 'È' | 'À' | 'Ç')).count() as u32;
@@ -64,6 +86,8 @@ mod tests {
         assert_eq!(lang("This is not ok, I want my money back"), Some(Lang::En));
         assert_eq!(lang("Génial"), Some(Lang::Fr));
         assert_eq!(lang("ok"), None);
+        assert_eq!(lang("call sis boy girl still thinking shut"), Some(Lang::En));
+        assert_eq!(lang("gateaux delicieux vraiment"), Some(Lang::Fr));
         assert_eq!(lang("👍"), None);
     }
 }

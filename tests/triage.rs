@@ -1,0 +1,81 @@
+//! Triage behaviour the golden cases do not pin down: incidents, replies, spikes, options.
+
+use sentinelle::{Category, Engine, Lang, Message, Plan, Response, Severity, TriageOptions, DEFAULT_PLAN_JSON};
+
+fn msg(text: &str) -> Message {
+    Message { text: text.into(), ..Default::default() }
+}
+
+fn plan_with(edit: impl FnOnce(&mut serde_json::Value)) -> Plan {
+    let mut v: serde_json::Value = serde_json::from_str(DEFAULT_PLAN_JSON).unwrap();
+    edit(&mut v);
+    Plan::from_json(&v.to_string()).unwrap()
+}
+
+#[test]
+fn an_active_incident_raises_its_messages_and_leads_with_the_holding_statement() {
+    let plan = plan_with(|v| {
+        v["brand"]["names"] = serde_json::json!(["FreshCo"]);
+        v["incident"]["active"] = serde_json::json!(true);
+    });
+    let engine = Engine::new(plan);
+    let opts = TriageOptions::default();
+    let about = engine.triage_one(&msg("Est-ce que le lot 2411 est concerné ?"), 0, &opts);
+    let other = engine.triage_one(&msg("Est-ce que vous livrez le dimanche ?"), 0, &opts);
+    assert!(about.incident && !other.incident);
+    assert_eq!((about.primary, other.primary), (Category::Question, Category::Question));
+    assert_eq!((about.severity, other.severity), (Severity::Problem, Severity::Routine));
+    assert_eq!(about.replies[0].template, "incident");
+    assert!(about.replies[0].text.contains("rappel du lot"), "{}", about.replies[0].text);
+    assert_ne!(other.replies[0].template, "incident");
+    // A complaint about the incident becomes a crisis.
+    let angry = engine.triage_one(&msg("batch 2411 made me wait three weeks, still no refund, terrible"), 0, &opts);
+    assert_eq!((angry.primary, angry.severity, angry.response), (Category::Complaint, Severity::Crisis, Response::Escalate));
+}
+
+#[test]
+fn replies_come_in_the_messages_language_with_values_filled_and_variants_rotated() {
+    let engine = Engine::new(plan_with(|v| v["brand"]["names"] = serde_json::json!(["FreshCo"])));
+    let mut opts = TriageOptions::default();
+    opts.reply.agent = Some("Camille".into());
+    let fr = engine.triage_one(&Message { author: Some("@lea".into()), ..msg("Colis toujours pas reçu, je suis très déçue") }, 0, &opts);
+    let en = engine.triage_one(&Message { author: Some("@sam".into()), ..msg("My parcel never arrived, I'm really disappointed") }, 0, &opts);
+    assert_eq!((fr.lang, en.lang), (Lang::Fr, Lang::En));
+    assert!(fr.replies.iter().all(|r| r.template.starts_with("complaint-fr")), "{:?}", fr.replies);
+    assert!(en.replies.iter().all(|r| r.template.starts_with("complaint-en")), "{:?}", en.replies);
+    assert!(fr.replies[0].text.contains("lea") && fr.replies[0].text.contains("Camille"), "{}", fr.replies[0].text);
+    assert!(fr.replies.iter().all(|r| r.missing.is_empty()), "{:?}", fr.replies);
+    // Without an agent name the placeholder stays visible, in the message's language.
+    let bare = engine.triage_one(&msg("Colis toujours pas reçu"), 0, &TriageOptions::default());
+    assert!(bare.replies[0].text.contains("[prénom de l'agent]"), "{}", bare.replies[0].text);
+    assert_eq!(bare.replies[0].missing, ["author", "agent"]);
+    // Consecutive messages do not all lead with the same variant.
+    let firsts: std::collections::BTreeSet<String> = (0..12)
+        .map(|i| engine.triage_one(&Message { id: Some(format!("m{i}")), ..msg("colis pas reçu, déçu") }, 0, &opts).replies[0].template.clone())
+        .collect();
+    assert!(firsts.len() >= 2, "{firsts:?}");
+}
+
+#[test]
+fn spiking_categories_and_reach_make_a_crisis_of_an_isolated_case() {
+    let engine = Engine::with_default_plan();
+    let text = "vous êtes des escrocs";
+    let alone = engine.triage_one(&msg(text), 0, &TriageOptions::default());
+    assert_eq!((alone.primary, alone.severity, alone.response), (Category::DefamationRisk, Severity::Problem, Response::ReplyPrivate));
+    let spiking = TriageOptions { spiking: vec![Category::DefamationRisk], ..Default::default() };
+    assert_eq!(engine.triage_one(&msg(text), 0, &spiking).severity, Severity::Crisis);
+    let big = engine.triage_one(&Message { reach: Some(50_000), ..msg(text) }, 0, &TriageOptions::default());
+    assert_eq!((big.severity, big.response, big.reply_within_minutes), (Severity::Crisis, Response::Escalate, 15));
+    let with_time = engine.triage_one(&Message { time: Some(1_000_000.0), ..msg(text) }, 0, &TriageOptions::default());
+    assert_eq!(with_time.reply_by, Some(1_000_000.0 + 30.0 * 60_000.0));
+}
+
+#[test]
+fn the_batch_keeps_order_and_names_rows_without_ids() {
+    let engine = Engine::with_default_plan();
+    let batch = vec![msg("merci !"), Message { id: Some("x".into()), ..msg("vous êtes nuls") }, msg("")];
+    let v = engine.triage_batch(&batch, &TriageOptions::default());
+    assert_eq!(v.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), ["1", "x", "3"]);
+    assert_eq!(v[0].primary, Category::Praise);
+    assert_eq!(v[2].warnings, ["empty text"]);
+}
