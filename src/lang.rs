@@ -15,6 +15,7 @@ const FR: &[&str] = &[
     "bonsoir", "svp", "suis", "sont", "etre", "fait", "faire", "avoir", "j", "y", "n", "qu", "d", "l", "s", "m", "t",
     "plus", "rien", "tout", "tous", "toujours", "jamais", "deja", "encore", "alors", "quand", "comment", "pourquoi",
     "ont", "avez", "sommes", "etes", "moi", "toi", "lui", "eux", "ici", "aussi", "chez", "parce", "quoi", "mdr", "jsp",
+    "fois", "mois", "jour", "jours", "depuis", "commande", "livraison", "colis", "vraiment", "ca", "cest", "jai", "vos",
 ];
 
 const EN: &[&str] = &[
@@ -26,7 +27,14 @@ const EN: &[&str] = &[
     "than", "because", "still", "again", "never", "always", "lol", "u", "ur", "ve", "ll", "re", "go", "yourself",
     "yourselves", "guys", "ppl", "pls", "plz", "thx", "gonna", "wanna", "ngl", "tbh", "omg", "these", "those", "some",
     "every", "much", "many", "really", "literally", "people", "ever", "them", "him", "her", "his", "up", "off", "out",
+    "order", "delivery", "package", "days", "weeks", "week", "after", "before", "would", "should", "since", "yet",
 ];
+
+/// Whether a normalised word is one of the function words the detector counts (`the`, `est`):
+/// never useful as evidence.
+pub fn is_function_word(w: &str) -> bool {
+    FR.contains(&w) || EN.contains(&w) || matches!(w, "a" | "en" | "on" | "me" | "ce" | "se" | "sa" | "son" | "ses")
+}
 
 /// Spelling habits of each language, weak evidence that only decides when function words do not
 /// (headlines, stopword-stripped exports): English `-ing`, `th`, `w`, `k`, `-ly`; French `-eux`,

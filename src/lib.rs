@@ -29,12 +29,16 @@
 
 pub mod lang;
 mod matcher;
+pub mod model;
 pub mod normalise;
 pub mod plan;
 pub mod reply;
 pub mod spike;
 pub mod taxonomy;
 pub mod triage;
+/// Training and cross-validated evaluation (the CLI's `train` and `eval`; not in the wasm).
+#[cfg(feature = "cli")]
+pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

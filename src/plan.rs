@@ -94,6 +94,11 @@ pub struct CategoryDoc {
     /// Response level per severity.
     #[serde(default)]
     pub response: BTreeMap<String, String>,
+    /// What must be found (groups, signals or categories, as in rules) for the learned model's
+    /// evidence to count at all: the rules' veto. Empty: no gate. Guards against data sets' domains: a fake-news
+    /// model trained on health news finds "fake" in any customer message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_gate: Vec<String>,
     /// How much quoted or reported evidence counts for this category; `thresholds.reported_factor`
     /// when absent. Rumours are reported speech by nature, so misinformation keeps it at 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -258,6 +263,8 @@ pub struct Plan {
     pub brand: Option<String>,
     pub(crate) matcher: Matcher,
     pub(crate) rules: Vec<CompiledRule>,
+    /// Per category, what opens the gate for the model's evidence (empty: always open).
+    pub(crate) gates: [Vec<RuleRef>; 12],
 }
 
 #[derive(Debug, Clone)]
@@ -411,6 +418,7 @@ impl Plan {
         let mut flag = [t.flag; 12];
         let mut reported = [t.reported_factor; 12];
         let mut strong = [t.strong; 12];
+        let mut gates: [Vec<RuleRef>; 12] = Default::default();
         let mut responses = [[Response::Monitor; 3]; 12];
         let mut rules = Vec::new();
         for (name, cd) in &doc.categories {
@@ -450,17 +458,18 @@ impl Plan {
                 }
                 let mut groups = Vec::new();
                 for (j, g) in r.all.iter().enumerate() {
-                    if let Some(k) = group_names.iter().position(|n| n == g) {
-                        groups.push(RuleRef::Group(k as u16));
-                    } else if let Some(k) = SIGNALS.iter().position(|n| n == g) {
-                        groups.push(RuleRef::Signal(k as u8));
-                    } else if let Some(k) = Category::parse(g) {
-                        groups.push(RuleRef::Category(k));
-                    } else {
-                        c.err(format!("{p}.all[{j}]"), format!("unknown group {g:?} (a group, a signal or a category)"));
+                    match rule_ref(&group_names, g) {
+                        Some(x) => groups.push(x),
+                        None => c.err(format!("{p}.all[{j}]"), format!("unknown group {g:?} (a group, a signal or a category)")),
                     }
                 }
                 rules.push(CompiledRule { id: r.id.clone(), category: cat, groups, within: r.within.unwrap_or(u32::MAX), same_sentence: r.same_sentence, weight: r.weight });
+            }
+            for (j, g) in cd.model_gate.iter().enumerate() {
+                match rule_ref(&group_names, g) {
+                    Some(x) => gates[cat.index()].push(x),
+                    None => c.err(format!("{path}.model_gate[{j}]"), format!("unknown group {g:?} (a group, a signal or a category)")),
+                }
             }
             for (sev, resp) in &cd.response {
                 let p = format!("{path}.response.{sev}");
@@ -611,6 +620,7 @@ impl Plan {
             brand,
             matcher,
             rules,
+            gates,
         })
     }
 
@@ -625,6 +635,17 @@ impl Plan {
 
     pub fn deadline_minutes(&self, sev: Severity) -> u32 {
         self.deadlines[sev as usize]
+    }
+}
+
+/// A rule or gate part: a group name (`brand` included), a signal name, or a category name.
+fn rule_ref(group_names: &[&str], name: &str) -> Option<RuleRef> {
+    if let Some(k) = group_names.iter().position(|n| *n == name) {
+        Some(RuleRef::Group(k as u16))
+    } else if let Some(k) = SIGNALS.iter().position(|n| *n == name) {
+        Some(RuleRef::Signal(k as u8))
+    } else {
+        Category::parse(name).map(RuleRef::Category)
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::lang;
 use crate::matcher::{Hit, Target};
+use crate::model::Model;
 use crate::normalise::{normalise, Token};
 use crate::plan::{Plan, RuleRef};
 use crate::reply::{suggest, Reply, ReplyContext};
@@ -112,15 +113,51 @@ pub struct Verdict {
     pub warnings: Vec<String>,
 }
 
-/// The triage engine: a compiled plan, ready for batches.
+/// The triage engine: a compiled plan and the learned model, ready for batches.
 #[derive(Debug)]
 pub struct Engine {
     plan: Plan,
+    model: Option<Model>,
+}
+
+/// What the lexicons and rules found in one message, before the model and the decisions.
+struct Analysis {
+    tokens: Vec<crate::normalise::Token>,
+    chars: Vec<char>,
+    lang: Lang,
+    /// Per category, the product of (1 − weight) over the evidence so far (noisy-or).
+    miss: [f32; 12],
+    evidence: [Vec<Evidence>; 12],
+    /// Categories whose only lexicon hits were negated ("ce n'est pas une arnaque").
+    negated_only: [bool; 12],
+    /// Categories whose lexicon hits were all quoted or reported ("he called me an idiot").
+    reported_only: [bool; 12],
+    signals: Vec<Signal>,
+    about_incident: bool,
+    /// Every kept hit of a group, signal or category: what rules and model gates look at.
+    refs: Vec<(RuleRef, u32, u32)>,
 }
 
 impl Engine {
+    /// An engine with the embedded model, when it loads (see [`crate::model::default_model`]).
     pub fn new(plan: Plan) -> Engine {
-        Engine { plan }
+        Engine { plan, model: crate::model::default_model() }
+    }
+
+    /// An engine with the given model, or with lexicons and rules only.
+    pub fn with_model(plan: Plan, model: Option<Model>) -> Engine {
+        Engine { plan, model }
+    }
+
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_ref()
+    }
+
+    /// The lexicon-and-rule score of every category, in [`Category::ALL`] order: what the model
+    /// reads as features besides the words.
+    pub fn lexicon_scores(&self, text: &str) -> [f32; 12] {
+        let a = self.analyse(text, None);
+        a.miss.map(|m| 1.0 - m)
     }
 
     /// An engine with the embedded default plan.
@@ -150,120 +187,17 @@ impl Engine {
         if text.trim().is_empty() {
             warnings.push("empty text".to_string());
         }
-        let norm = normalise(text);
-        let tokens = &norm.tokens;
-        let detected = lang::detect(text, tokens);
-        let given = msg.lang.as_deref().and_then(Lang::parse);
-        let lang = given.or(detected.map(|d| d.0)).unwrap_or(plan.default_lang);
-        let lang_sure = given.is_some() || detected.is_some_and(|d| d.1 >= 0.7);
-
-        let hits = plan.matcher.find(tokens);
-        let sentence = sentence_ids(tokens);
-        let chars: Vec<char> = text.chars().collect();
-        let span = |first: u32, last: u32| -> (u32, u32, String) {
-            let (s, e) = (tokens[first as usize].start, tokens[last as usize].end);
-            (s, e, chars[s as usize..e as usize].iter().collect())
-        };
-
-        let signal_hits = |sig: u8| hits.iter().filter(move |h| plan.matcher.entries[h.entry as usize].target == Target::Signal(sig));
-        let negations: Vec<&Hit> = signal_hits(0).collect();
-        let reported_markers: Vec<&Hit> = signal_hits(1).collect();
-        let is_negated = |h: &Hit| {
-            let t = &tokens[h.first as usize];
-            negations.iter().any(|n| {
-                n.last < h.first
-                    && n.last + NEGATION_WINDOW >= h.first
-                    && tokens[n.last as usize].clause == t.clause
-                    && !tokens[n.last as usize + 1..h.first as usize].iter().any(|b| SUBJECTS.contains(&b.text.as_str()))
-            })
-        };
-        let is_reported = |h: &Hit| {
-            tokens[h.first as usize].quoted
-                || reported_markers.iter().any(|r| {
-                    r.last < h.first
-                        && tokens[r.last as usize].clause == tokens[h.first as usize].clause
-                        && !tokens[r.last as usize + 1..h.first as usize].iter().any(|b| CONTRAST.contains(&b.text.as_str()))
-                })
-        };
-
-        // Per category, the weighted hits as (first, last, weight); overlapping hits are the same
-        // words found by several terms (`arnaqu*`, `arnaque`): they count once, at the highest weight.
-        let mut weighted: [Vec<(u32, u32, f32)>; 12] = Default::default();
-        let mut evidence: [Vec<Evidence>; 12] = Default::default();
-        let mut refs: Vec<(RuleRef, u32, u32)> = Vec::new(); // what rules combine: (ref, first, last)
-        let mut signals: Vec<Signal> = Vec::new();
-        let mut about_incident = false;
-        for h in &hits {
-            let e = &plan.matcher.entries[h.entry as usize];
-            if matches!(e.target, Target::Signal(0) | Target::Signal(1)) {
-                continue;
-            }
-            if e.negatable && is_negated(h) {
-                continue;
-            }
-            let foreign = lang_sure && e.lang.is_some_and(|l| l != lang);
-            // Groups and signals only combine words of the message's own language: "sales" is
-            // dirty in French and a discount in English.
-            if foreign && !matches!(e.target, Target::Category(_)) {
-                continue;
-            }
-            let reported = is_reported(h);
-            let (start, end, t) = span(h.first, h.last);
-            let ev = Evidence { start, end, text: t, rule: e.term.clone(), reported };
-            match e.target {
-                Target::Category(cat) => {
-                    refs.push((RuleRef::Category(cat), h.first, h.last));
-                    let mut w = e.weight;
-                    if reported {
-                        w *= plan.reported_factor[cat.index()];
-                    }
-                    if foreign {
-                        w *= plan.foreign_factor;
-                    }
-                    weighted[cat.index()].push((h.first, h.last, w));
-                    push_evidence(&mut evidence[cat.index()], ev);
-                }
-                Target::Group(g) => refs.push((RuleRef::Group(g), h.first, h.last)),
-                Target::Signal(s) => {
-                    refs.push((RuleRef::Signal(s), h.first, h.last));
-                    let name = crate::plan::SIGNALS[s as usize];
-                    match signals.iter_mut().find(|x| x.signal == name) {
-                        Some(x) => push_evidence(&mut x.evidence, ev),
-                        None => signals.push(Signal { signal: name.to_string(), evidence: vec![ev] }),
-                    }
-                }
-                Target::Incident => about_incident = true,
-            }
-        }
-        let mut miss = [1.0f32; 12]; // product of (1 - weight): noisy-or
-        for (c, hits) in weighted.iter_mut().enumerate() {
-            hits.sort_by_key(|h| (h.0, h.1));
-            let mut cluster: Option<(u32, f32)> = None; // (last token, best weight)
-            for &(first, last, w) in hits.iter() {
-                cluster = match cluster {
-                    Some((end, best)) if first <= end => Some((end.max(last), best.max(w))),
-                    Some((_, best)) => {
-                        miss[c] *= 1.0 - best;
-                        Some((last, w))
-                    }
-                    None => Some((last, w)),
-                };
-            }
-            if let Some((_, best)) = cluster {
-                miss[c] *= 1.0 - best;
-            }
-        }
-        for r in &plan.rules {
-            if let Some(found) = rule_fires(&r.groups, r.within, &refs, r.same_sentence.then_some(&sentence[..])) {
-                // A rule over quoted or reported words is reported too.
-                let reported = found.iter().any(|&(f, _)| is_reported(&Hit { entry: 0, first: f, last: f }));
-                let w = if reported { r.weight * plan.reported_factor[r.category.index()] } else { r.weight };
-                miss[r.category.index()] *= 1.0 - w;
-                for (first, last) in found {
-                    let (start, end, t) = span(first, last);
-                    push_evidence(&mut evidence[r.category.index()], Evidence { start, end, text: t, rule: format!("rule:{}", r.id), reported });
-                }
-            }
+        let Analysis { tokens, chars, lang, mut miss, mut evidence, negated_only, reported_only, signals, about_incident, refs } =
+            self.analyse(text, msg.lang.as_deref().and_then(Lang::parse));
+        if let Some(model) = &self.model {
+            let open: [bool; 12] = std::array::from_fn(|c| {
+                let gate = &self.plan.gates[c];
+                gate.is_empty() || refs.iter().any(|(r, _, _)| gate.contains(r))
+            });
+            // The lexicons saw the category only negated: the model keeps half. Only in quotes or
+            // reported speech: the author is not saying it, so the model, which cannot tell, is vetoed.
+            let damp: [f32; 12] = std::array::from_fn(|c| if reported_only[c] { 0.0 } else if negated_only[c] { 0.5 } else { 1.0 });
+            self.apply_model(model, &tokens, &chars, lang, &damp, &open, &mut miss, &mut evidence);
         }
 
         let mut scores: BTreeMap<Category, f32> = BTreeMap::new();
@@ -342,6 +276,191 @@ impl Engine {
             incident: about_incident,
             replies,
             warnings,
+        }
+    }
+
+    /// Normalises, detects the language, and weighs every lexicon hit and rule.
+    fn analyse(&self, text: &str, given: Option<Lang>) -> Analysis {
+        let plan = &self.plan;
+        let norm = normalise(text);
+        let tokens = &norm.tokens;
+        let detected = lang::detect(text, tokens);
+        let lang = given.or(detected.map(|d| d.0)).unwrap_or(plan.default_lang);
+        let lang_sure = given.is_some() || detected.is_some_and(|d| d.1 >= 0.7);
+
+        let hits = plan.matcher.find(tokens);
+        let sentence = sentence_ids(tokens);
+        let chars: Vec<char> = text.chars().collect();
+        let span = |first: u32, last: u32| -> (u32, u32, String) {
+            let (s, e) = (tokens[first as usize].start, tokens[last as usize].end);
+            (s, e, chars[s as usize..e as usize].iter().collect())
+        };
+
+        let signal_hits = |sig: u8| hits.iter().filter(move |h| plan.matcher.entries[h.entry as usize].target == Target::Signal(sig));
+        let negations: Vec<&Hit> = signal_hits(0).collect();
+        let reported_markers: Vec<&Hit> = signal_hits(1).collect();
+        let is_negated = |h: &Hit| {
+            let t = &tokens[h.first as usize];
+            negations.iter().any(|n| {
+                n.last < h.first
+                    && n.last + NEGATION_WINDOW >= h.first
+                    && tokens[n.last as usize].clause == t.clause
+                    && !tokens[n.last as usize + 1..h.first as usize].iter().any(|b| SUBJECTS.contains(&b.text.as_str()))
+            })
+        };
+        let is_reported = |h: &Hit| {
+            tokens[h.first as usize].quoted
+                || reported_markers.iter().any(|r| {
+                    r.last < h.first
+                        && tokens[r.last as usize].clause == tokens[h.first as usize].clause
+                        && !tokens[r.last as usize + 1..h.first as usize].iter().any(|b| CONTRAST.contains(&b.text.as_str()))
+                })
+        };
+
+        // Per category, the weighted hits as (first, last, weight); overlapping hits are the same
+        // words found by several terms (`arnaqu*`, `arnaque`): they count once, at the highest weight.
+        let mut weighted: [Vec<(u32, u32, f32)>; 12] = Default::default();
+        let mut evidence: [Vec<Evidence>; 12] = Default::default();
+        let mut refs: Vec<(RuleRef, u32, u32)> = Vec::new(); // what rules combine: (ref, first, last)
+        let mut signals: Vec<Signal> = Vec::new();
+        let mut about_incident = false;
+        let mut negated_hit = [false; 12];
+        let mut direct_hit = [false; 12];
+        for h in &hits {
+            let e = &plan.matcher.entries[h.entry as usize];
+            if matches!(e.target, Target::Signal(0) | Target::Signal(1)) {
+                continue;
+            }
+            if e.negatable && is_negated(h) {
+                if let Target::Category(cat) = e.target {
+                    negated_hit[cat.index()] = true;
+                }
+                continue;
+            }
+            let foreign = lang_sure && e.lang.is_some_and(|l| l != lang);
+            // Groups and signals only combine words of the message's own language: "sales" is
+            // dirty in French and a discount in English.
+            if foreign && !matches!(e.target, Target::Category(_)) {
+                continue;
+            }
+            let reported = is_reported(h);
+            let (start, end, t) = span(h.first, h.last);
+            let ev = Evidence { start, end, text: t, rule: e.term.clone(), reported };
+            match e.target {
+                Target::Category(cat) => {
+                    // Another language's word ("retard": a slur in English, "late" in French)
+                    // still counts a little, but opens no rule or model gate.
+                    if !foreign {
+                        refs.push((RuleRef::Category(cat), h.first, h.last));
+                    }
+                    if !reported {
+                        direct_hit[cat.index()] = true;
+                    }
+                    let mut w = e.weight;
+                    if reported {
+                        w *= plan.reported_factor[cat.index()];
+                    }
+                    if foreign {
+                        w *= plan.foreign_factor;
+                    }
+                    weighted[cat.index()].push((h.first, h.last, w));
+                    push_evidence(&mut evidence[cat.index()], ev);
+                }
+                Target::Group(g) => refs.push((RuleRef::Group(g), h.first, h.last)),
+                Target::Signal(s) => {
+                    refs.push((RuleRef::Signal(s), h.first, h.last));
+                    let name = crate::plan::SIGNALS[s as usize];
+                    match signals.iter_mut().find(|x| x.signal == name) {
+                        Some(x) => push_evidence(&mut x.evidence, ev),
+                        None => signals.push(Signal { signal: name.to_string(), evidence: vec![ev] }),
+                    }
+                }
+                Target::Incident => about_incident = true,
+            }
+        }
+        let mut miss = [1.0f32; 12]; // product of (1 - weight): noisy-or
+        for (c, hits) in weighted.iter_mut().enumerate() {
+            hits.sort_by_key(|h| (h.0, h.1));
+            let mut cluster: Option<(u32, f32)> = None; // (last token, best weight)
+            for &(first, last, w) in hits.iter() {
+                cluster = match cluster {
+                    Some((end, best)) if first <= end => Some((end.max(last), best.max(w))),
+                    Some((_, best)) => {
+                        miss[c] *= 1.0 - best;
+                        Some((last, w))
+                    }
+                    None => Some((last, w)),
+                };
+            }
+            if let Some((_, best)) = cluster {
+                miss[c] *= 1.0 - best;
+            }
+        }
+        for r in &plan.rules {
+            if let Some(found) = rule_fires(&r.groups, r.within, &refs, r.same_sentence.then_some(&sentence[..])) {
+                // A rule over quoted or reported words is reported too.
+                let reported = found.iter().any(|&(f, _)| is_reported(&Hit { entry: 0, first: f, last: f }));
+                let w = if reported { r.weight * plan.reported_factor[r.category.index()] } else { r.weight };
+                miss[r.category.index()] *= 1.0 - w;
+                for (first, last) in found {
+                    let (start, end, t) = span(first, last);
+                    push_evidence(&mut evidence[r.category.index()], Evidence { start, end, text: t, rule: format!("rule:{}", r.id), reported });
+                }
+            }
+        }
+
+        let negated_only = std::array::from_fn(|c| negated_hit[c] && weighted[c].is_empty());
+        let reported_only = std::array::from_fn(|c| !weighted[c].is_empty() && !direct_hit[c]);
+        Analysis { tokens: norm.tokens, chars, lang, miss, evidence, negated_only, reported_only, signals, about_incident, refs }
+    }
+
+    /// Adds the learned heads' evidence: for each category, the strongest head whose language fits
+    /// the message is one more piece of evidence, weighted so that the head's cross-validated
+    /// threshold lands on the category's flag threshold. A category the lexicons saw only negated
+    /// keeps half; only reported, or with its model gate closed, none.
+    #[allow(clippy::too_many_arguments, reason = "the analysis parts it updates, named")]
+    fn apply_model(&self, model: &Model, tokens: &[crate::normalise::Token], chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
+        let lex: [f32; 12] = miss.map(|m| 1.0 - m);
+        let feats = crate::model::features_with_lexicon(tokens, model.bits, &lex);
+        // Several heads can speak for one category (one per data set): the strongest counts.
+        let mut best: [Option<(f32, &crate::model::Head)>; 12] = [None; 12];
+        for head in &model.heads {
+            let Some((cat, head_lang)) = crate::model::head_target(&head.name) else { continue };
+            if head_lang.is_some_and(|l| l != lang) {
+                continue;
+            }
+            let p = head.probability(&feats);
+            let flag = self.plan.flag[cat.index()];
+            let t = head.threshold.clamp(0.01, 0.99);
+            let mut w = if p < t { flag * (p / t).powi(2) } else { flag + (0.95 - flag) * (p - t) / (1.0 - t) };
+            // The lexicons saw the category only negated or reported: so does the model.
+            w *= damp[cat.index()];
+            if !gate_open[cat.index()] {
+                // The rules veto: without a foothold in the plan's own words, the data sets'
+                // domains (health news, French racism tweets) would speak for customer messages.
+                w = 0.0;
+            }
+            if best[cat.index()].is_none_or(|(b, _)| w > b) {
+                best[cat.index()] = Some((w, head));
+            }
+        }
+        for (c, found) in best.iter().enumerate() {
+            let Some((w, head)) = found else { continue };
+            miss[c] *= 1.0 - w;
+            let (cat, flag) = (Category::ALL[c], self.plan.flag[c]);
+            if *w >= flag {
+                // The words that pushed the score up most are the model's evidence.
+                let contrib = head.contributions(&feats, tokens.len());
+                let mut order: Vec<usize> = (0..tokens.len())
+                    .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(&tokens[i].text))
+                    .collect();
+                order.sort_by(|a, b| contrib[*b].total_cmp(&contrib[*a]));
+                for &i in order.iter().take(2) {
+                    let t = &tokens[i];
+                    let text: String = chars[t.start as usize..t.end as usize].iter().collect();
+                    push_evidence(&mut evidence[cat.index()], Evidence { start: t.start, end: t.end, text, rule: format!("model:{}", head.name), reported: false });
+                }
+            }
         }
     }
 }

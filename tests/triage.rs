@@ -79,3 +79,40 @@ fn the_batch_keeps_order_and_names_rows_without_ids() {
     assert_eq!(v[0].primary, Category::Praise);
     assert_eq!(v[2].warnings, ["empty text"]);
 }
+
+#[test]
+fn the_model_adds_recall_with_evidence_where_the_plan_gives_it_a_foothold() {
+    let with = Engine::with_default_plan();
+    assert!(with.model().is_some(), "the embedded model loads");
+    let without = Engine::with_model(Plan::default_plan(), None);
+    let text = "immigrants are ruining this country, they bring nothing but crime";
+    let (a, b) = (with.triage_one(&msg(text), 0, &TriageOptions::default()), without.triage_one(&msg(text), 0, &TriageOptions::default()));
+    assert_eq!(a.primary, Category::IdentityAttack);
+    assert_ne!(b.primary, Category::IdentityAttack, "the lexicons alone miss it; the model is what finds it");
+    let ev = &a.categories[0].evidence;
+    assert!(ev.iter().any(|e| e.rule.starts_with("model:")), "{ev:?}");
+    for e in ev {
+        assert_eq!(text.chars().skip(e.start as usize).take((e.end - e.start) as usize).collect::<String>(), e.text);
+        assert!(!["are", "they", "this", "but"].contains(&e.text.as_str()), "function word as evidence: {ev:?}");
+    }
+}
+
+#[test]
+fn a_closed_model_gate_leaves_the_category_to_the_lexicons() {
+    // No misinformation term and no health topic: the fake-news heads must not speak, however
+    // "unlike health-agency news" these customer messages read.
+    let with = Engine::with_default_plan();
+    let without = Engine::with_model(Plan::default_plan(), None);
+    for text in [
+        "Whole family got food poisoning after your catering, 12 people sick",
+        "you guys are fucking clowns",
+        "shut up you useless bot, get me a human",
+        "livraison en retard ENCORE, 3e fois ce mois ci",
+        "my parcel never arrived and nobody answers the phone",
+    ] {
+        let a = with.triage_one(&msg(text), 0, &TriageOptions::default());
+        let b = without.triage_one(&msg(text), 0, &TriageOptions::default());
+        assert_eq!(a.scores[&Category::Misinformation], b.scores[&Category::Misinformation], "{text}");
+        assert!(!a.categories.iter().any(|c| c.category == Category::Misinformation), "{text}");
+    }
+}

@@ -22,6 +22,9 @@ const USAGE: &str = "usage:
                       [--text-field NAME] [--input jsonl|csv]
   sentinelle plan default
   sentinelle plan check FILE
+  sentinelle train [--data DIR] [--out data/model.bin] [--report data/model.json] [--folds 10] [--bits 18]
+  sentinelle eval  [--data DIR] [--folds 10] [--card data/MODEL_CARD.md] [--only STEM,…]
+  sentinelle eval  --model data/model.bin [--report data/model.json] TEST.jsonl…
 
 Reads JSONL (one object per line with a \"text\" field, optional \"id\", \"author\", \"time\") or CSV
 with a header row. Verdicts are a heuristic to help a person decide, not a judgement.";
@@ -35,6 +38,8 @@ fn main() -> ExitCode {
         Some("triage") => triage(&args[1..]),
         Some("timeline") => timeline(&args[1..]),
         Some("plan") => plan(&args[1..]),
+        Some("train") => train_cmd(&args[1..]),
+        Some("eval") => eval_cmd(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(true)
@@ -134,6 +139,173 @@ fn plan(args: &[String]) -> Result<bool, String> {
         }
         _ => Err("usage: sentinelle plan default | sentinelle plan check FILE".into()),
     }
+}
+
+fn default_data_dir() -> String {
+    // The shared data sits beside the checkout.
+    for d in ["../shared/data", "../../shared/data"] {
+        if std::path::Path::new(d).is_dir() {
+            return d.to_string();
+        }
+    }
+    "../shared/data".to_string()
+}
+
+fn train_options(f: &Flags) -> Result<sentinelle::train::TrainOptions, String> {
+    let mut o = sentinelle::train::TrainOptions::default();
+    if let Some(b) = f.get("bits") {
+        o.bits = b.parse().ok().filter(|b| (12..=22).contains(b)).ok_or_else(|| format!("--bits {b}: a number from 12 to 22"))?;
+    }
+    if let Some(v) = f.get("l2") {
+        o.l2 = v.parse().map_err(|_| format!("--l2 {v}: a number"))?;
+    }
+    if let Some(v) = f.get("lr") {
+        o.learning_rate = v.parse().map_err(|_| format!("--lr {v}: a number"))?;
+    }
+    if let Some(e) = f.get("epochs") {
+        o.epochs = e.parse().map_err(|_| format!("--epochs {e}: a whole number"))?;
+    }
+    Ok(o)
+}
+
+fn folds(f: &Flags) -> Result<usize, String> {
+    let k = f.get("folds").unwrap_or("10");
+    k.parse().ok().filter(|k| *k >= 2).ok_or_else(|| format!("--folds {k}: at least 2"))
+}
+
+/// Cross-validates every known data set (or `only`), printing progress on stderr.
+fn cross_validate_all(corpus: &sentinelle::train::Corpus, k: usize, o: &sentinelle::train::TrainOptions, only: Option<&str>) -> Vec<sentinelle::train::CvResult> {
+    use sentinelle::train::{cross_validate, DATASETS};
+    let mut out = Vec::new();
+    for (d, spec) in DATASETS.iter().enumerate() {
+        if only.is_some_and(|o| !o.split(',').any(|s| s == spec.stem)) {
+            continue;
+        }
+        let t = Instant::now();
+        if let Some(r) = cross_validate(corpus, d, k, o) {
+            eprintln!("  {:<30} {:>6} rows  {} {:5.1} ± {:.1}  ({:.1} s)", r.stem, r.rows, spec.metric.name(), r.mean * 100.0, r.std * 100.0, t.elapsed().as_secs_f64());
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn results_table(results: &[sentinelle::train::CvResult], k: usize) -> String {
+    let mut s = format!("| data set | rows | metric (its paper's) | Sentinelle model, stratified {k}-fold CV | published | best offline peer | plain baseline |\n|---|---|---|---|---|---|---|\n");
+    for r in results {
+        let Some(spec) = sentinelle::train::spec(r.stem) else { continue };
+        s.push_str(&format!("| {} | {} | {} | **{:.1}** ± {:.1} | {} | {} | {} |\n", r.stem, r.rows, spec.metric.name(), r.mean * 100.0, r.std * 100.0, spec.published, spec.peer, spec.baseline));
+    }
+    s
+}
+
+/// Where each data set's rows land through the whole engine (default plan and shipped model).
+fn landings_table(dir: &std::path::Path) -> Result<String, String> {
+    let engine = Engine::with_default_plan();
+    let rows = sentinelle::train::landings(&engine, dir)?;
+    let mut s = String::from("\nThrough the whole engine (`sentinelle triage`: default plan, lexicons, rules and the shipped model; in-sample for the model, which was trained on these rows):\n\n| data set | label | should land in | rows | landed | other labels flagged there |\n|---|---|---|---|---|---|\n");
+    for r in rows {
+        let cats: Vec<&str> = r.expected.iter().map(|c| c.as_str()).collect();
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {:.1} % | {:.1} % of {} |\n",
+            r.stem,
+            r.label,
+            cats.join(" / "),
+            r.positives,
+            100.0 * r.landed as f64 / r.positives.max(1) as f64,
+            100.0 * r.false_alarms as f64 / r.negatives.max(1) as f64,
+            r.negatives
+        ));
+    }
+    Ok(s)
+}
+
+fn report_json(results: &[sentinelle::train::CvResult], k: usize, o: &sentinelle::train::TrainOptions) -> serde_json::Value {
+    serde_json::json!({
+        "folds": k,
+        "bits": o.bits,
+        "epochs": o.epochs,
+        "datasets": results.iter().map(|r| serde_json::json!({
+            "stem": r.stem, "rows": r.rows, "mean": (r.mean * 1000.0).round() / 1000.0, "std": (r.std * 1000.0).round() / 1000.0,
+            "thresholds": r.thresholds,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn train_cmd(args: &[String]) -> Result<bool, String> {
+    let f = Flags::parse(args, &["data", "out", "report", "folds", "bits", "epochs", "l2", "lr"])?;
+    let o = train_options(&f)?;
+    let k = folds(&f)?;
+    let data = f.get("data").map(String::from).unwrap_or_else(default_data_dir);
+    let start = Instant::now();
+    let corpus = sentinelle::train::Corpus::load(std::path::Path::new(&data), o.bits, &mut |m| eprintln!("{m}"))?;
+    eprintln!("cross-validating ({k} folds) to choose thresholds…");
+    let results = cross_validate_all(&corpus, k, &o, None);
+    eprintln!("training the shipped heads on all rows…");
+    let model = sentinelle::train::train_model(&corpus, &o, &results);
+    let out = f.get("out").unwrap_or("data/model.bin");
+    std::fs::write(out, model.to_bytes()).map_err(|e| format!("cannot write {out}: {e}"))?;
+    let report = f.get("report").unwrap_or("data/model.json");
+    let json = serde_json::to_string_pretty(&report_json(&results, k, &o)).unwrap_or_default();
+    std::fs::write(report, json + "\n").map_err(|e| format!("cannot write {report}: {e}"))?;
+    eprintln!("wrote {out} ({} bytes) and {report} in {:.0} s", model.to_bytes().len(), start.elapsed().as_secs_f64());
+    print!("{}", results_table(&results, k));
+    Ok(true)
+}
+
+fn eval_cmd(args: &[String]) -> Result<bool, String> {
+    let f = Flags::parse(args, &["data", "folds", "bits", "epochs", "card", "only", "model", "report", "l2", "lr"])?;
+    if let Some(model_path) = f.get("model") {
+        // Test mode: the shipped model on withheld files of a known shape.
+        let bytes = std::fs::read(model_path).map_err(|e| format!("cannot read {model_path}: {e}"))?;
+        let model = sentinelle::model::Model::from_bytes(&bytes)?;
+        let mut thresholds = std::collections::BTreeMap::new();
+        let report = f.get("report").unwrap_or("data/model.json");
+        if let Ok(text) = std::fs::read_to_string(report) {
+            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{report}: {e}"))?;
+            for d in v["datasets"].as_array().into_iter().flatten() {
+                if let (Some(s), Some(t)) = (d["stem"].as_str(), d["thresholds"].as_array()) {
+                    let t: Vec<f32> = t.iter().filter_map(|x| x.as_f64()).map(|x| x as f32).collect();
+                    if t.len() == 2 {
+                        thresholds.insert(s.to_string(), [t[0], t[1]]);
+                    }
+                }
+            }
+        }
+        if f.positional.is_empty() {
+            return Err("eval --model needs one or more labelled JSONL files".into());
+        }
+        println!("| file | rows | metric | score |\n|---|---|---|---|");
+        for p in &f.positional {
+            let (s, n, spec) = sentinelle::train::evaluate_file(&model, std::path::Path::new(p), &thresholds)?;
+            println!("| {p} | {n} | {} | {:.1} |", spec.metric.name(), s * 100.0);
+        }
+        return Ok(true);
+    }
+    let o = train_options(&f)?;
+    let k = folds(&f)?;
+    let data = f.get("data").map(String::from).unwrap_or_else(default_data_dir);
+    let start = Instant::now();
+    let corpus = sentinelle::train::Corpus::load(std::path::Path::new(&data), o.bits, &mut |m| eprintln!("{m}"))?;
+    let results = cross_validate_all(&corpus, k, &o, f.get("only"));
+    let mut table = results_table(&results, k);
+    if f.get("only").is_none() {
+        table.push_str(&landings_table(std::path::Path::new(&data))?);
+    }
+    print!("{table}");
+    eprintln!("{:.0} s", start.elapsed().as_secs_f64());
+    if let Some(card) = f.get("card") {
+        let text = std::fs::read_to_string(card).map_err(|e| format!("cannot read {card}: {e}"))?;
+        let (a, b) = ("<!-- results:start -->", "<!-- results:end -->");
+        let (Some(i), Some(j)) = (text.find(a), text.find(b)) else {
+            return Err(format!("{card} has no {a} … {b} section to replace"));
+        };
+        let cmd = format!("sentinelle eval --folds {k} --card {card}");
+        let new = format!("{}{a}\nGenerated by `{cmd}` (bits {}, epochs {}).\n\n{table}{}", &text[..i], o.bits, o.epochs, &text[j..]);
+        std::fs::write(card, new).map_err(|e| format!("cannot write {card}: {e}"))?;
+        eprintln!("updated the results table in {card}");
+    }
+    Ok(true)
 }
 
 /// One input row, or the reason it could not be read.

@@ -1,0 +1,306 @@
+//! The learned model: linear heads over hashed features of the normalised text.
+//!
+//! Features are the ones a plain TF-IDF baseline uses, computed on [`crate::normalise`] tokens (so
+//! `ѕс4м` and `scam` are the same word): word unigrams and bigrams, and character 2–5-grams inside
+//! each word (with a space at each end). Each feature's name is hashed (FNV-1a, 64 bits) to one of
+//! `2^bits` buckets with a sign from the top bit, counts are made sublinear (`1 + ln n`), and the
+//! word and character groups are each scaled to unit length.
+//!
+//! A head is a logistic regression: `p = σ(bias + Σ wᵢ xᵢ)`. Weights are stored as `i8` with one
+//! scale per head, which keeps the model small and the dot product a few hundred loads.
+//! Because the model is linear, each token's share of a score is exact: that is the model's
+//! evidence.
+//!
+//! Binary format (little endian): `b"SNTM"`, `u16` version, `u8` bits, `u8` head count, then per
+//! head: `u8` name length, name, `f32` scale, `f32` bias, `f32` threshold, then `2^bits` `i8`.
+
+use crate::normalise::{Token, TokenKind};
+use crate::taxonomy::{Category, Lang};
+
+/// Version of the binary format.
+pub const MODEL_FORMAT: u16 = 1;
+
+const FNV_OFFSET: u64 = 0xcbf29ce484222325;
+const FNV_PRIME: u64 = 0x100000001b3;
+
+fn fnv(h: u64, bytes: &[u8]) -> u64 {
+    let mut h = h;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// One hashed feature: bucket, value, and the token it belongs to (for evidence).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Feature {
+    pub index: u32,
+    pub value: f32,
+    pub token: u32,
+}
+
+/// The sparse feature vector of one message: word features, then character features, then
+/// lexicon features; `group_ends` marks where the first two groups end.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    pub items: Vec<Feature>,
+    pub group_ends: [usize; 2],
+}
+
+/// Computes the features of a message's tokens for a model of `bits` buckets.
+pub fn features(tokens: &[Token], bits: u8) -> Features {
+    let mask = (1u64 << bits) - 1;
+    let mut words: Vec<(u64, u32)> = Vec::with_capacity(tokens.len() * 2);
+    let mut chars: Vec<(u64, u32)> = Vec::with_capacity(tokens.len() * 16);
+    let mut prev: Option<(u64, u32)> = None;
+    let mut buf: Vec<char> = Vec::with_capacity(32);
+    let mut utf8 = [0u8; 4];
+    for (i, t) in tokens.iter().enumerate() {
+        let i = i as u32;
+        if t.kind == TokenKind::Punct {
+            words.push((fnv(fnv(FNV_OFFSET, b"p"), t.text.as_bytes()), i));
+            prev = None;
+            continue;
+        }
+        let w = fnv(fnv(FNV_OFFSET, b"w"), t.text.as_bytes());
+        words.push((w, i));
+        if let Some((p, _)) = prev {
+            words.push((fnv(p ^ 0x9e3779b97f4a7c15, t.text.as_bytes()), i));
+        }
+        prev = Some((w, i));
+        if t.kind == TokenKind::Emoji {
+            continue;
+        }
+        buf.clear();
+        buf.push(' ');
+        buf.extend(t.text.chars().take(40));
+        buf.push(' ');
+        for n in 2..=5usize {
+            if buf.len() < n {
+                break;
+            }
+            for win in buf.windows(n) {
+                let mut h = fnv(FNV_OFFSET, &[b'c', n as u8]);
+                for c in win {
+                    h = fnv(h, c.encode_utf8(&mut utf8).as_bytes());
+                }
+                chars.push((h, i));
+            }
+        }
+    }
+    let mut items = Vec::with_capacity(words.len() + chars.len());
+    let mut group_ends = [0usize; 2];
+    for (g, group) in [&mut words, &mut chars].into_iter().enumerate() {
+        group.sort_unstable_by_key(|x| x.0);
+        let start = items.len();
+        let mut k = 0;
+        while k < group.len() {
+            let h = group[k].0;
+            let token = group[k].1;
+            let mut n = 0;
+            while k < group.len() && group[k].0 == h {
+                n += 1;
+                k += 1;
+            }
+            let sign = if h >> 63 == 1 { -1.0 } else { 1.0 };
+            items.push(Feature { index: (h & mask) as u32, value: sign * (1.0 + (n as f32).ln()), token });
+        }
+        unit_length(&mut items[start..]);
+        group_ends[g] = items.len();
+    }
+    Features { items, group_ends }
+}
+
+fn unit_length(items: &mut [Feature]) {
+    let norm = items.iter().map(|f| f.value * f.value).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for f in items {
+            f.value /= norm;
+        }
+    }
+}
+
+/// The features of a message plus the plan's lexicon score per category (a third group, not
+/// normalised): the model learns how far to trust each category's word lists.
+pub fn features_with_lexicon(tokens: &[Token], bits: u8, lexicon: &[f32; 12]) -> Features {
+    let mut f = features(tokens, bits);
+    let mask = (1u64 << bits) - 1;
+    for (c, v) in lexicon.iter().enumerate() {
+        if *v > 0.0 {
+            let h = fnv(FNV_OFFSET, &[b'l', c as u8]);
+            f.items.push(Feature { index: (h & mask) as u32, value: *v, token: u32::MAX });
+        }
+    }
+    f
+}
+
+/// The category a head gives evidence for, and the language it was trained on (from its name:
+/// `hate_en`, `toxic_fr`, `complaint`). Heads used only for evaluation (`negative_en`) give none.
+pub fn head_target(name: &str) -> Option<(Category, Option<Lang>)> {
+    let (base, lang) = match name.rsplit_once('_') {
+        Some((b, l)) if Lang::parse(l).is_some() => (b, Lang::parse(l)),
+        _ => (name, None),
+    };
+    let cat = match base {
+        "offensive" | "hxoffensive" | "dvoffensive" | "toxic" | "cyber" => Category::Abuse,
+        "hate" | "hxhate" | "dvhate" | "racism" => Category::IdentityAttack,
+        "fake" | "claim" => Category::Misinformation,
+        "complaint" => Category::Complaint,
+        "positive" => Category::Praise,
+        _ => return None,
+    };
+    Some((cat, lang))
+}
+
+/// The model embedded at build time (`data/model.bin`, made by `sentinelle train`), or `None`
+/// if it does not load — the engine then runs on lexicons and rules alone.
+pub fn default_model() -> Option<Model> {
+    Model::from_bytes(include_bytes!("../data/model.bin")).ok().filter(|m| !m.heads.is_empty())
+}
+
+/// One logistic-regression head.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    pub name: String,
+    pub scale: f32,
+    pub bias: f32,
+    /// Probability from which the head counts as positive, chosen by cross-validation.
+    pub threshold: f32,
+    pub weights: Vec<i8>,
+}
+
+impl Head {
+    /// The raw score `bias + w·x`.
+    pub fn logit(&self, f: &Features) -> f32 {
+        let mut acc = 0.0f32;
+        for x in &f.items {
+            acc += self.weights[x.index as usize] as f32 * x.value;
+        }
+        self.bias + self.scale * acc
+    }
+
+    pub fn probability(&self, f: &Features) -> f32 {
+        sigmoid(self.logit(f))
+    }
+
+    /// Each token's share of the logit (without the bias).
+    pub fn contributions(&self, f: &Features, n_tokens: usize) -> Vec<f32> {
+        let mut out = vec![0.0f32; n_tokens];
+        for x in &f.items {
+            if let Some(c) = out.get_mut(x.token as usize) {
+                *c += self.scale * self.weights[x.index as usize] as f32 * x.value;
+            }
+        }
+        out
+    }
+}
+
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// A set of heads sharing one feature space.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub bits: u8,
+    pub heads: Vec<Head>,
+}
+
+impl Model {
+    pub fn head(&self, name: &str) -> Option<&Head> {
+        self.heads.iter().find(|h| h.name == name)
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(8 + self.heads.len() * ((1usize << self.bits) + 32));
+        out.extend_from_slice(b"SNTM");
+        out.extend_from_slice(&MODEL_FORMAT.to_le_bytes());
+        out.push(self.bits);
+        out.push(self.heads.len() as u8);
+        for h in &self.heads {
+            out.push(h.name.len() as u8);
+            out.extend_from_slice(h.name.as_bytes());
+            out.extend_from_slice(&h.scale.to_le_bytes());
+            out.extend_from_slice(&h.bias.to_le_bytes());
+            out.extend_from_slice(&h.threshold.to_le_bytes());
+            out.extend(h.weights.iter().map(|w| *w as u8));
+        }
+        out
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Result<Model, String> {
+        let mut r = Reader { b, at: 0 };
+        if r.take(4)? != b"SNTM" {
+            return Err("not a Sentinelle model (bad magic)".into());
+        }
+        let version = u16::from_le_bytes(r.take(2)?.try_into().unwrap_or_default());
+        if version != MODEL_FORMAT {
+            return Err(format!("model format {version}, this engine reads {MODEL_FORMAT}"));
+        }
+        let bits = r.take(1)?[0];
+        if !(8..=24).contains(&bits) {
+            return Err(format!("model bits {bits} out of range"));
+        }
+        let n = r.take(1)?[0];
+        let mut heads = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            let len = r.take(1)?[0] as usize;
+            let name = String::from_utf8(r.take(len)?.to_vec()).map_err(|_| "head name is not UTF-8".to_string())?;
+            let scale = r.f32()?;
+            let bias = r.f32()?;
+            let threshold = r.f32()?;
+            let weights = r.take(1usize << bits)?.iter().map(|x| *x as i8).collect();
+            heads.push(Head { name, scale, bias, threshold, weights });
+        }
+        if r.at != b.len() {
+            return Err(format!("{} bytes after the last head", b.len() - r.at));
+        }
+        Ok(Model { bits, heads })
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.at.checked_add(n).filter(|e| *e <= self.b.len()).ok_or("model file is truncated")?;
+        let s = &self.b[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+    fn f32(&mut self) -> Result<f32, String> {
+        Ok(f32::from_le_bytes(self.take(4)?.try_into().map_err(|_| "truncated")?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalise::normalise;
+
+    #[test]
+    fn features_are_unit_length_per_group_and_deterministic() {
+        let n = normalise("Quelle arnaque 😡 !!");
+        let a = features(&n.tokens, 18);
+        let b = features(&n.tokens, 18);
+        assert_eq!(a.items, b.items);
+        let total: f32 = a.items.iter().map(|f| f.value * f.value).sum();
+        assert!((total - 2.0).abs() < 1e-4, "{total}");
+        assert!(a.items.iter().all(|f| f.index < 1 << 18));
+        // Obfuscation changes nothing once normalised.
+        assert_eq!(features(&normalise("QUELLE 4rnaque 😡 !!").tokens, 18).items, a.items);
+    }
+
+    #[test]
+    fn bytes_round_trip_and_reject_damage() {
+        let m = Model { bits: 8, heads: vec![Head { name: "x".into(), scale: 0.5, bias: -1.0, threshold: 0.4, weights: (0..256).map(|i| (i % 200) as i8).collect() }] };
+        let b = m.to_bytes();
+        assert_eq!(Model::from_bytes(&b).unwrap(), m);
+        assert!(Model::from_bytes(&b[..b.len() - 1]).unwrap_err().contains("truncated"));
+        assert!(Model::from_bytes(b"NOPE").unwrap_err().contains("magic"));
+    }
+}
