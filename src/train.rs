@@ -198,10 +198,10 @@ pub fn train_dense(rows: &[&Example], y: &[bool], o: &TrainOptions) -> (Vec<f32>
 }
 
 /// Quantises dense weights to `i8` with one scale.
-pub fn quantise(name: &str, w: &[f32], bias: f32, threshold: f32) -> Head {
+pub fn quantise(name: &str, w: &[f32], bias: f32, threshold: f32) -> (Head, Vec<i8>) {
     let max = w.iter().fold(0.0f32, |m, x| m.max(x.abs())).max(1e-12);
     let scale = max / 127.0;
-    Head { name: name.to_string(), scale, bias, threshold, weights: w.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect() }
+    (Head { name: name.to_string(), scale, bias, threshold }, w.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect())
 }
 
 fn predict(w: &[f32], b: f32, e: &Example) -> f32 {
@@ -450,7 +450,7 @@ pub fn cross_validate(c: &Corpus, d: usize, k: usize, o: &TrainOptions) -> Optio
 /// Trains every head on all the data and sets each head's threshold from the cross-validation
 /// results (the mean of its data sets' thresholds, weighted by rows).
 pub fn train_model(c: &Corpus, o: &TrainOptions, cv: &[CvResult]) -> Model {
-    let heads: Vec<Head> = std::thread::scope(|s| {
+    let heads: Vec<(Head, Vec<i8>)> = std::thread::scope(|s| {
         let handles: Vec<_> = HEADS.iter().map(|h| s.spawn(move || (h, c.train_head(h, o, &|_, _| false)))).collect();
         handles
             .into_iter()
@@ -469,7 +469,7 @@ pub fn train_model(c: &Corpus, o: &TrainOptions, cv: &[CvResult]) -> Model {
             })
             .collect()
     });
-    Model { bits: o.bits, heads }
+    Model::from_heads(o.bits, heads)
 }
 
 /// Applies a shipped model to a labelled file (a withheld test set of a known shape) with the
@@ -485,8 +485,8 @@ pub fn evaluate_file(model: &Model, path: &Path, thresholds: &BTreeMap<String, [
     let d = DATASETS.iter().position(|x| x.stem == spec.stem).unwrap_or(0);
     let lexicon = Engine::with_model(crate::Plan::default_plan(), None);
     let (rows, _) = load(path, d, spec.field, model.bits, &lexicon)?;
-    let heads: Vec<&Head> = decision_heads(&spec.decision).iter().map(|h| model.head(h).ok_or_else(|| format!("the model has no {h} head"))).collect::<Result<_, _>>()?;
-    let t = thresholds.get(spec.stem).copied().unwrap_or([heads[0].threshold, heads.get(1).map_or(1.0, |h| h.threshold)]);
+    let heads: Vec<usize> = decision_heads(&spec.decision).iter().map(|h| model.head_index(h).ok_or_else(|| format!("the model has no {h} head"))).collect::<Result<_, _>>()?;
+    let t = thresholds.get(spec.stem).copied().unwrap_or([model.heads[heads[0]].threshold, heads.get(1).map_or(1.0, |h| model.heads[*h].threshold)]);
     let classes = decision_classes(&spec.decision);
     let (gold, pred): (Vec<&str>, Vec<&str>) = rows
         .iter()
@@ -494,7 +494,7 @@ pub fn evaluate_file(model: &Model, path: &Path, thresholds: &BTreeMap<String, [
             let f = crate::model::Features { items: e.feats.iter().map(|(i, v)| crate::model::Feature { index: *i, value: *v, token: 0 }).collect(), group_ends: e.group_ends };
             let mut p = [1.0f32; 2];
             for (j, h) in heads.iter().enumerate() {
-                p[j] = h.probability(&f);
+                p[j] = model.probability(*h, &f);
             }
             (e.label.as_str(), decide(&spec.decision, p, t))
         })

@@ -423,16 +423,21 @@ impl Engine {
         let lex: [f32; 12] = miss.map(|m| 1.0 - m);
         let feats = crate::model::features_with_lexicon(tokens, model.bits, &lex);
         // Several heads can speak for one category (one per data set): the strongest counts.
-        let mut best: [Option<(f32, &crate::model::Head)>; 12] = [None; 12];
-        for head in &model.heads {
-            let Some((cat, head_lang)) = crate::model::head_target(&head.name) else { continue };
-            if head_lang.is_some_and(|l| l != lang) {
-                continue;
-            }
-            let p = head.probability(&feats);
+        // Heads of another language are not even scored.
+        let targets: Vec<Option<Category>> = model
+            .heads
+            .iter()
+            .map(|h| crate::model::head_target(&h.name).filter(|(_, l)| l.is_none_or(|l| l == lang)).map(|(c, _)| c))
+            .collect();
+        let wanted: Vec<bool> = targets.iter().map(Option::is_some).collect();
+        let probs = model.probabilities(&feats, &wanted);
+        let mut best: [Option<(f32, usize)>; 12] = [None; 12];
+        for (h, (cat, p)) in targets.iter().zip(&probs).enumerate() {
+            let (Some(cat), Some(p)) = (cat, p) else { continue };
+            let head = &model.heads[h];
             let flag = self.plan.flag[cat.index()];
             let t = head.threshold.clamp(0.01, 0.99);
-            let mut w = if p < t { flag * (p / t).powi(2) } else { flag + (0.95 - flag) * (p - t) / (1.0 - t) };
+            let mut w = if *p < t { flag * (p / t).powi(2) } else { flag + (0.95 - flag) * (p - t) / (1.0 - t) };
             // The lexicons saw the category only negated or reported: so does the model.
             w *= damp[cat.index()];
             if !gate_open[cat.index()] {
@@ -441,16 +446,17 @@ impl Engine {
                 w = 0.0;
             }
             if best[cat.index()].is_none_or(|(b, _)| w > b) {
-                best[cat.index()] = Some((w, head));
+                best[cat.index()] = Some((w, h));
             }
         }
         for (c, found) in best.iter().enumerate() {
             let Some((w, head)) = found else { continue };
+            let (w, head) = (w, *head);
             miss[c] *= 1.0 - w;
             let (cat, flag) = (Category::ALL[c], self.plan.flag[c]);
             if *w >= flag {
                 // The words that pushed the score up most are the model's evidence.
-                let contrib = head.contributions(&feats, tokens.len());
+                let contrib = model.contributions(head, &feats, tokens.len());
                 let mut order: Vec<usize> = (0..tokens.len())
                     .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(&tokens[i].text))
                     .collect();
@@ -458,7 +464,7 @@ impl Engine {
                 for &i in order.iter().take(2) {
                     let t = &tokens[i];
                     let text: String = chars[t.start as usize..t.end as usize].iter().collect();
-                    push_evidence(&mut evidence[cat.index()], Evidence { start: t.start, end: t.end, text, rule: format!("model:{}", head.name), reported: false });
+                    push_evidence(&mut evidence[cat.index()], Evidence { start: t.start, end: t.end, text, rule: format!("model:{}", model.heads[head].name), reported: false });
                 }
             }
         }

@@ -1,0 +1,46 @@
+//! Native triage speed on real texts from ../shared/data cut or padded to 200 characters, with
+//! and without the learned model. Prints numbers; asserts nothing.
+//!
+//!     cargo run --release --example bench [MESSAGES=20000]
+
+use sentinelle::{Engine, Message, Plan, TriageOptions};
+use std::time::Instant;
+
+fn main() {
+    let total: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let dir = ["../shared/data", "../../shared/data"].into_iter().find(|d| std::path::Path::new(d).is_dir()).expect("../shared/data");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "jsonl")).collect();
+    files.sort();
+    let mut texts = Vec::new();
+    for f in files {
+        for line in std::fs::read_to_string(f).unwrap().lines() {
+            let v: serde_json::Value = match serde_json::from_str(line) {
+                Ok(v) => v,
+                Err(_) => continue,
+            };
+            let mut t = v["text"].as_str().unwrap_or("").to_string();
+            if t.trim().is_empty() {
+                continue;
+            }
+            while t.chars().count() < 200 {
+                t = format!("{t} {t}");
+            }
+            texts.push(t.chars().take(200).collect::<String>());
+        }
+    }
+    let step = (texts.len() / total).max(1);
+    let batch: Vec<Message> = texts.iter().step_by(step).take(total).map(|t| Message { text: t.clone(), ..Default::default() }).collect();
+    for (name, engine) in [("lexicons and rules only", Engine::with_model(Plan::default_plan(), None)), ("with the learned model", Engine::with_default_plan())] {
+        engine.triage_batch(&batch[..1000.min(batch.len())], &TriageOptions::default()); // warm-up
+        let mut runs: Vec<f64> = (0..3)
+            .map(|_| {
+                let s = Instant::now();
+                let v = engine.triage_batch(&batch, &TriageOptions::default());
+                assert_eq!(v.len(), batch.len());
+                s.elapsed().as_secs_f64() * 1e6 / batch.len() as f64
+            })
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        println!("{name}: median {:.1} µs per 200-character message ({} messages; best {:.1}, worst {:.1})", runs[1], batch.len(), runs[0], runs[2]);
+    }
+}
