@@ -473,8 +473,7 @@ impl Engine {
 
 fn push_evidence(list: &mut Vec<Evidence>, ev: Evidence) {
     // Overlapping terms (`arnaqu*` and `arnaque`) point at the same words: keep the longest.
-    if let Some(prev) = list.iter_mut().find(|p| p.start <= ev.start && ev.end <= p.end) {
-        let _ = prev;
+    if list.iter().any(|p| p.start <= ev.start && ev.end <= p.end) {
         return;
     }
     list.retain(|p| !(ev.start <= p.start && p.end <= ev.end));
