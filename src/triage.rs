@@ -461,7 +461,9 @@ impl Engine {
                     .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(&tokens[i].text))
                     .collect();
                 order.sort_by(|a, b| contrib[*b].total_cmp(&contrib[*a]));
-                for &i in order.iter().take(2) {
+                // Words that carry real weight only: at least half the strongest one's share.
+                let top = order.first().map_or(0.0, |&i| contrib[i]);
+                for &i in order.iter().take(2).filter(|&&i| contrib[i] >= 0.5 * top) {
                     let t = &tokens[i];
                     let text: String = chars[t.start as usize..t.end as usize].iter().collect();
                     push_evidence(&mut evidence[cat.index()], Evidence { start: t.start, end: t.end, text, rule: format!("model:{}", model.heads[head].name), reported: false });
