@@ -8,7 +8,7 @@
 use crate::normalise::Token;
 use crate::taxonomy::Lang;
 
-/// Sorted: looked up by binary search (a scan over them was 15 % of triage time).
+/// Sorted (a test keeps them so), for readers; looked up through their hashes.
 const FR: &[&str] = &[
     "alors", "au", "aussi", "aux", "avec", "avez", "avoir", "bonjour", "bonsoir", "c", "ca", "cest", "cet",
     "cette", "chez", "colis", "commande", "comment", "d", "dans", "de", "deja", "depuis", "des", "donc",
@@ -34,12 +34,26 @@ const EN: &[&str] = &[
     "which", "who", "why", "will", "with", "would", "yet", "you", "your", "yourself", "yourselves",
 ];
 
+fn hash(w: &str) -> u64 {
+    w.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+}
+
+/// A list's words as sorted 64-bit hashes: a lookup is a binary search over integers, with no
+/// string comparison (profiled: string comparisons here were a tenth of triage time).
+fn hashed(words: &[&str]) -> Vec<u64> {
+    let mut h: Vec<u64> = words.iter().map(|w| hash(w)).collect();
+    h.sort_unstable();
+    h
+}
+
 fn is_fr(w: &str) -> bool {
-    FR.binary_search(&w).is_ok()
+    static H: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    H.get_or_init(|| hashed(FR)).binary_search(&hash(w)).is_ok()
 }
 
 fn is_en(w: &str) -> bool {
-    EN.binary_search(&w).is_ok()
+    static H: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    H.get_or_init(|| hashed(EN)).binary_search(&hash(w)).is_ok()
 }
 
 /// Whether a normalised word is one of the function words the detector counts (`the`, `est`):

@@ -54,16 +54,21 @@ pub fn features(tokens: &[Token], bits: u8) -> Features {
     let mut words: Vec<(u64, u32)> = Vec::with_capacity(tokens.len() * 2);
     let mut chars: Vec<(u64, u32)> = Vec::with_capacity(tokens.len() * 16);
     let mut prev: Option<(u64, u32)> = None;
-    let mut buf: Vec<char> = Vec::with_capacity(32);
-    let mut utf8 = [0u8; 4];
+    // The seeds of each feature family, hashed once.
+    let (seed_p, seed_w) = (fnv(FNV_OFFSET, b"p"), fnv(FNV_OFFSET, b"w"));
+    let seed_c: [u64; 6] = std::array::from_fn(|n| fnv(FNV_OFFSET, &[b'c', n as u8]));
+    // " word " as UTF-8 bytes with its character boundaries: an n-gram is a byte slice, hashed
+    // without re-encoding each character (the same bytes, so the same hashes).
+    let mut bytes: Vec<u8> = Vec::with_capacity(48);
+    let mut bounds: Vec<usize> = Vec::with_capacity(48);
     for (i, t) in tokens.iter().enumerate() {
         let i = i as u32;
         if t.kind == TokenKind::Punct {
-            words.push((fnv(fnv(FNV_OFFSET, b"p"), t.text.as_bytes()), i));
+            words.push((fnv(seed_p, t.text.as_bytes()), i));
             prev = None;
             continue;
         }
-        let w = fnv(fnv(FNV_OFFSET, b"w"), t.text.as_bytes());
+        let w = fnv(seed_w, t.text.as_bytes());
         words.push((w, i));
         if let Some((p, _)) = prev {
             words.push((fnv(p ^ 0x9e3779b97f4a7c15, t.text.as_bytes()), i));
@@ -72,20 +77,27 @@ pub fn features(tokens: &[Token], bits: u8) -> Features {
         if t.kind == TokenKind::Emoji {
             continue;
         }
-        buf.clear();
-        buf.push(' ');
-        buf.extend(t.text.chars().take(40));
-        buf.push(' ');
-        for n in 2..=5usize {
-            if buf.len() < n {
+        bytes.clear();
+        bounds.clear();
+        bounds.push(0);
+        bytes.push(b' ');
+        for (k, (at, c)) in t.text.char_indices().enumerate() {
+            if k == 40 {
                 break;
             }
-            for win in buf.windows(n) {
-                let mut h = fnv(FNV_OFFSET, &[b'c', n as u8]);
-                for c in win {
-                    h = fnv(h, c.encode_utf8(&mut utf8).as_bytes());
-                }
-                chars.push((h, i));
+            bounds.push(bytes.len());
+            bytes.extend_from_slice(&t.text.as_bytes()[at..at + c.len_utf8()]);
+        }
+        bounds.push(bytes.len());
+        bytes.push(b' ');
+        bounds.push(bytes.len());
+        let n_chars = bounds.len() - 1;
+        for n in 2..=5usize {
+            if n_chars < n {
+                break;
+            }
+            for k in 0..=n_chars - n {
+                chars.push((fnv(seed_c[n], &bytes[bounds[k]..bounds[k + n]]), i));
             }
         }
     }
