@@ -193,6 +193,8 @@ pub struct Model {
     pub bits: u8,
     pub heads: Vec<Head>,
     weights: Vec<i8>,
+    /// Each head's category and language, read from its name once, at load.
+    targets: Vec<Option<(Category, Option<Lang>)>>,
 }
 
 impl Model {
@@ -206,7 +208,13 @@ impl Model {
                 weights[b * n + h] = *x;
             }
         }
-        Model { bits, heads: heads.into_iter().map(|(h, _)| h).collect(), weights }
+        let targets = heads.iter().map(|(h, _)| head_target(&h.name)).collect();
+        Model { bits, heads: heads.into_iter().map(|(h, _)| h).collect(), weights, targets }
+    }
+
+    /// The category head `h` gives evidence for, and its language (see [`head_target`]).
+    pub fn target(&self, h: usize) -> Option<(Category, Option<Lang>)> {
+        self.targets[h]
     }
 
     pub fn head_index(&self, name: &str) -> Option<usize> {

@@ -424,11 +424,8 @@ impl Engine {
         let feats = crate::model::features_with_lexicon(tokens, model.bits, &lex);
         // Several heads can speak for one category (one per data set): the strongest counts.
         // Heads of another language are not even scored.
-        let targets: Vec<Option<Category>> = model
-            .heads
-            .iter()
-            .map(|h| crate::model::head_target(&h.name).filter(|(_, l)| l.is_none_or(|l| l == lang)).map(|(c, _)| c))
-            .collect();
+        let targets: Vec<Option<Category>> =
+            (0..model.heads.len()).map(|h| model.target(h).filter(|(_, l)| l.is_none_or(|l| l == lang)).map(|(c, _)| c)).collect();
         let wanted: Vec<bool> = targets.iter().map(Option::is_some).collect();
         let probs = model.probabilities(&feats, &wanted);
         let mut best: [Option<(f32, usize)>; 12] = [None; 12];
@@ -450,11 +447,10 @@ impl Engine {
             }
         }
         for (c, found) in best.iter().enumerate() {
-            let Some((w, head)) = found else { continue };
-            let (w, head) = (w, *head);
+            let Some((w, head)) = *found else { continue };
             miss[c] *= 1.0 - w;
             let (cat, flag) = (Category::ALL[c], self.plan.flag[c]);
-            if *w >= flag {
+            if w >= flag {
                 // The words that pushed the score up most are the model's evidence.
                 let contrib = model.contributions(head, &feats, tokens.len());
                 let mut order: Vec<usize> = (0..tokens.len())
