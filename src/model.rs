@@ -48,80 +48,131 @@ pub struct Features {
     pub group_ends: [usize; 2],
 }
 
-/// Computes the features of a message's tokens for a model of `bits` buckets.
-pub fn features(tokens: &[Token], bits: u8) -> Features {
-    let mask = (1u64 << bits) - 1;
-    let mut words: Vec<(u64, u32)> = Vec::with_capacity(tokens.len() * 2);
-    let mut chars: Vec<(u64, u32)> = Vec::with_capacity(tokens.len() * 16);
-    let mut prev: Option<(u64, u32)> = None;
-    // The seeds of each feature family, hashed once.
-    let (seed_p, seed_w) = (fnv(FNV_OFFSET, b"p"), fnv(FNV_OFFSET, b"w"));
-    let seed_c: [u64; 6] = std::array::from_fn(|n| fnv(FNV_OFFSET, &[b'c', n as u8]));
-    // " word " as UTF-8 bytes with its character boundaries: an n-gram is a byte slice, hashed
-    // without re-encoding each character (the same bytes, so the same hashes).
-    let mut bytes: Vec<u8> = Vec::with_capacity(48);
-    let mut bounds: Vec<usize> = Vec::with_capacity(48);
-    for (i, t) in tokens.iter().enumerate() {
-        let i = i as u32;
-        if t.kind == TokenKind::Punct {
-            words.push((fnv(seed_p, t.text.as_bytes()), i));
-            prev = None;
-            continue;
-        }
-        let w = fnv(seed_w, t.text.as_bytes());
-        words.push((w, i));
-        if let Some((p, _)) = prev {
-            words.push((fnv(p ^ 0x9e3779b97f4a7c15, t.text.as_bytes()), i));
-        }
-        prev = Some((w, i));
-        if t.kind == TokenKind::Emoji {
-            continue;
-        }
-        bytes.clear();
-        bounds.clear();
-        bounds.push(0);
-        bytes.push(b' ');
-        for (k, (at, c)) in t.text.char_indices().enumerate() {
-            if k == 40 {
-                break;
+/// Buffers for computing features message after message without allocating: a batch holds one.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// Every word and character feature's hash with its token, in token order, per group.
+    groups: [Vec<(u64, u32)>; 2],
+    bytes: Vec<u8>,
+    bounds: Vec<usize>,
+    /// `(n as f32).ln()` for small counts, computed by the same function.
+    ln: Vec<f32>,
+    features: Features,
+}
+
+impl Scratch {
+    /// Fills `groups` with every feature's hash and token: the one definition of the features.
+    fn hash(&mut self, tokens: &[Token]) {
+        let [words, chars] = &mut self.groups;
+        let (bytes, bounds) = (&mut self.bytes, &mut self.bounds);
+        words.clear();
+        chars.clear();
+        let mut prev: Option<u64> = None;
+        // The seeds of each feature family, hashed once.
+        let (seed_p, seed_w) = (fnv(FNV_OFFSET, b"p"), fnv(FNV_OFFSET, b"w"));
+        let seed_c: [u64; 6] = std::array::from_fn(|n| fnv(FNV_OFFSET, &[b'c', n as u8]));
+        for (i, t) in tokens.iter().enumerate() {
+            let i = i as u32;
+            let text = t.text.as_bytes();
+            if t.kind == TokenKind::Punct {
+                words.push((fnv(seed_p, text), i));
+                prev = None;
+                continue;
+            }
+            let w = fnv(seed_w, text);
+            words.push((w, i));
+            if let Some(p) = prev {
+                words.push((fnv(p ^ 0x9e3779b97f4a7c15, text), i));
+            }
+            prev = Some(w);
+            if t.kind == TokenKind::Emoji {
+                continue;
+            }
+            // " word " (its first 40 characters) as UTF-8 bytes: an n-gram of characters is a
+            // byte slice, hashed without re-encoding each character (the same bytes, so the same
+            // hashes). ASCII words need no table of where characters start.
+            bytes.clear();
+            bytes.push(b' ');
+            if text.is_ascii() {
+                bytes.extend_from_slice(&text[..text.len().min(40)]);
+                bytes.push(b' ');
+                let m = bytes.len();
+                for (n, seed) in seed_c.iter().enumerate().skip(2) {
+                    if m < n {
+                        break;
+                    }
+                    chars.extend(bytes.windows(n).map(|g| (fnv(*seed, g), i)));
+                }
+                continue;
+            }
+            bounds.clear();
+            bounds.push(0);
+            for (k, (at, c)) in t.text.char_indices().enumerate() {
+                if k == 40 {
+                    break;
+                }
+                bounds.push(bytes.len());
+                bytes.extend_from_slice(&text[at..at + c.len_utf8()]);
             }
             bounds.push(bytes.len());
-            bytes.extend_from_slice(&t.text.as_bytes()[at..at + c.len_utf8()]);
-        }
-        bounds.push(bytes.len());
-        bytes.push(b' ');
-        bounds.push(bytes.len());
-        let n_chars = bounds.len() - 1;
-        for n in 2..=5usize {
-            if n_chars < n {
-                break;
-            }
-            for k in 0..=n_chars - n {
-                chars.push((fnv(seed_c[n], &bytes[bounds[k]..bounds[k + n]]), i));
+            bytes.push(b' ');
+            bounds.push(bytes.len());
+            let n_chars = bounds.len() - 1;
+            for (n, seed) in seed_c.iter().enumerate().skip(2) {
+                if n_chars < n {
+                    break;
+                }
+                chars.extend((0..=n_chars - n).map(|k| (fnv(*seed, &bytes[bounds[k]..bounds[k + n]]), i)));
             }
         }
     }
-    let mut items = Vec::with_capacity(words.len() + chars.len());
-    let mut group_ends = [0usize; 2];
-    for (g, group) in [&mut words, &mut chars].into_iter().enumerate() {
-        group.sort_unstable_by_key(|x| x.0);
-        let start = items.len();
-        let mut k = 0;
-        while k < group.len() {
-            let h = group[k].0;
-            let token = group[k].1;
-            let mut n = 0;
-            while k < group.len() && group[k].0 == h {
-                n += 1;
-                k += 1;
-            }
-            let sign = if h >> 63 == 1 { -1.0 } else { 1.0 };
-            items.push(Feature { index: (h & mask) as u32, value: sign * (1.0 + (n as f32).ln()), token });
+
+    /// A feature's value from its hash and count: the sign from the top bit, the count sublinear.
+    fn value(&mut self, h: u64, n: usize) -> f32 {
+        if self.ln.is_empty() {
+            // Not folded at compile time: the same `ln` as for larger counts, at run time.
+            self.ln = (0..64u32).map(|n| (std::hint::black_box(n) as f32).ln()).collect();
         }
-        unit_length(&mut items[start..]);
-        group_ends[g] = items.len();
+        let l = match self.ln.get(n) {
+            Some(l) => *l,
+            None => (n as f32).ln(),
+        };
+        let sign = if h >> 63 == 1 { -1.0 } else { 1.0 };
+        sign * (1.0 + l)
     }
-    Features { items, group_ends }
+
+    /// The same as [`features_with_lexicon`], in buffers kept from message to message.
+    pub fn features(&mut self, tokens: &[Token], bits: u8, lexicon: &[f32; 12]) -> &Features {
+        let mask = (1u64 << bits) - 1;
+        self.hash(tokens);
+        let mut items = std::mem::take(&mut self.features.items);
+        items.clear();
+        for g in 0..2 {
+            let mut group = std::mem::take(&mut self.groups[g]);
+            // Unstable: which token a feature repeated in several tokens is credited to (for
+            // evidence only) is this sort's choice. Any other sort would order the same items
+            // the same way, but could credit other tokens.
+            group.sort_unstable_by_key(|x| x.0);
+            let start = items.len();
+            for run in group.chunk_by(|a, b| a.0 == b.0) {
+                let (h, token) = run[0];
+                items.push(Feature { index: (h & mask) as u32, value: self.value(h, run.len()), token });
+            }
+            self.groups[g] = group;
+            unit_length(&mut items[start..]);
+            self.features.group_ends[g] = items.len();
+        }
+        push_lexicon(&mut items, mask, lexicon);
+        self.features.items = items;
+        &self.features
+    }
+}
+
+/// Computes the features of a message's tokens for a model of `bits` buckets.
+pub fn features(tokens: &[Token], bits: u8) -> Features {
+    let mut s = Scratch::default();
+    s.features(tokens, bits, &[0.0; 12]);
+    s.features
 }
 
 fn unit_length(items: &mut [Feature]) {
@@ -137,14 +188,17 @@ fn unit_length(items: &mut [Feature]) {
 /// normalised): the model learns how far to trust each category's word lists.
 pub fn features_with_lexicon(tokens: &[Token], bits: u8, lexicon: &[f32; 12]) -> Features {
     let mut f = features(tokens, bits);
-    let mask = (1u64 << bits) - 1;
+    push_lexicon(&mut f.items, (1u64 << bits) - 1, lexicon);
+    f
+}
+
+fn push_lexicon(items: &mut Vec<Feature>, mask: u64, lexicon: &[f32; 12]) {
     for (c, v) in lexicon.iter().enumerate() {
         if *v > 0.0 {
             let h = fnv(FNV_OFFSET, &[b'l', c as u8]);
-            f.items.push(Feature { index: (h & mask) as u32, value: *v, token: u32::MAX });
+            items.push(Feature { index: (h & mask) as u32, value: *v, token: u32::MAX });
         }
     }
-    f
 }
 
 /// The category a head gives evidence for, and the language it was trained on (from its name:

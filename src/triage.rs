@@ -8,7 +8,7 @@
 
 use crate::lang;
 use crate::matcher::{Hit, Target};
-use crate::model::Model;
+use crate::model::{Model, Scratch};
 use crate::normalise::{normalise, Token};
 use crate::plan::{Plan, RuleRef};
 use crate::reply::{suggest, Reply, ReplyContext};
@@ -171,11 +171,17 @@ impl Engine {
 
     /// Triage a batch; one verdict per message, in order.
     pub fn triage_batch(&self, batch: &[Message], opts: &TriageOptions) -> Vec<Verdict> {
-        batch.iter().enumerate().map(|(i, m)| self.triage_one(m, i, opts)).collect()
+        let mut scratch = Scratch::default();
+        batch.iter().enumerate().map(|(i, m)| self.triage_with(m, i, opts, &mut scratch)).collect()
     }
 
     /// Triage one message; `index` names it when it has no id.
     pub fn triage_one(&self, msg: &Message, index: usize, opts: &TriageOptions) -> Verdict {
+        self.triage_with(msg, index, opts, &mut Scratch::default())
+    }
+
+    /// [`Engine::triage_one`] with buffers kept from the batch's previous messages.
+    fn triage_with(&self, msg: &Message, index: usize, opts: &TriageOptions, scratch: &mut Scratch) -> Verdict {
         let plan = &self.plan;
         let id = msg.id.clone().unwrap_or_else(|| (index + 1).to_string());
         let mut warnings = Vec::new();
@@ -197,7 +203,7 @@ impl Engine {
             // The lexicons saw the category only negated: the model keeps half. Only in quotes or
             // reported speech: the author is not saying it, so the model, which cannot tell, is vetoed.
             let damp: [f32; 12] = std::array::from_fn(|c| if reported_only[c] { 0.0 } else if negated_only[c] { 0.5 } else { 1.0 });
-            self.apply_model(model, &tokens, &chars, lang, &damp, &open, &mut miss, &mut evidence);
+            self.apply_model(model, scratch, &tokens, &chars, lang, &damp, &open, &mut miss, &mut evidence);
         }
 
         let mut scores: BTreeMap<Category, f32> = BTreeMap::new();
@@ -419,15 +425,15 @@ impl Engine {
     /// threshold lands on the category's flag threshold. A category the lexicons saw only negated
     /// keeps half; only reported, or with its model gate closed, none.
     #[allow(clippy::too_many_arguments, reason = "the analysis parts it updates, named")]
-    fn apply_model(&self, model: &Model, tokens: &[crate::normalise::Token], chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
+    fn apply_model(&self, model: &Model, scratch: &mut Scratch, tokens: &[crate::normalise::Token], chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
         let lex: [f32; 12] = miss.map(|m| 1.0 - m);
-        let feats = crate::model::features_with_lexicon(tokens, model.bits, &lex);
         // Several heads can speak for one category (one per data set): the strongest counts.
         // Heads of another language are not even scored.
         let targets: Vec<Option<Category>> =
             (0..model.heads.len()).map(|h| model.target(h).filter(|(_, l)| l.is_none_or(|l| l == lang)).map(|(c, _)| c)).collect();
         let wanted: Vec<bool> = targets.iter().map(Option::is_some).collect();
-        let probs = model.probabilities(&feats, &wanted);
+        let feats = scratch.features(tokens, model.bits, &lex);
+        let probs = model.probabilities(feats, &wanted);
         let mut best: [Option<(f32, usize)>; 12] = [None; 12];
         for (h, (cat, p)) in targets.iter().zip(&probs).enumerate() {
             let (Some(cat), Some(p)) = (cat, p) else { continue };
@@ -452,7 +458,7 @@ impl Engine {
             let (cat, flag) = (Category::ALL[c], self.plan.flag[c]);
             if w >= flag {
                 // The words that pushed the score up most are the model's evidence.
-                let contrib = model.contributions(head, &feats, tokens.len());
+                let contrib = model.contributions(head, feats, tokens.len());
                 let mut order: Vec<usize> = (0..tokens.len())
                     .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(&tokens[i].text))
                     .collect();

@@ -1,0 +1,106 @@
+//! One triage pass over the bench's messages, for callgrind: only `run` is worth counting, so
+//! instruction counts compare the engine alone (not the loading of the data).
+//!
+//!     CARGO_PROFILE_RELEASE_DEBUG=1 CARGO_TARGET_DIR=target/prof cargo build --release --example profile
+//!     valgrind --tool=callgrind --toggle-collect=profile::run target/prof/release/examples/profile model 2000
+//!
+//! `lex` runs the lexicons and rules only, `model` adds the learned model. With `fingerprint`
+//! instead, prints a hash of every verdict and of the exact bits of every model feature and head
+//! probability over all of ../shared/data: two builds that print the same line compute the same.
+
+use sentinelle::{Engine, Message, Plan, TriageOptions};
+
+fn texts(pad: bool) -> Vec<String> {
+    let dir = ["../shared/data", "../../shared/data"].into_iter().find(|d| std::path::Path::new(d).is_dir()).expect("../shared/data");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "jsonl")).collect();
+    files.sort();
+    let mut texts = Vec::new();
+    for f in files {
+        for line in std::fs::read_to_string(f).unwrap().lines() {
+            let v: serde_json::Value = match serde_json::from_str(line) {
+                Ok(v) => v,
+                Err(_) => continue,
+            };
+            let mut t = v["text"].as_str().unwrap_or("").to_string();
+            if !pad {
+                texts.push(t);
+                continue;
+            }
+            if t.trim().is_empty() {
+                continue;
+            }
+            while t.chars().count() < 200 {
+                t = format!("{t} {t}");
+            }
+            texts.push(t.chars().take(200).collect::<String>());
+        }
+    }
+    texts
+}
+
+#[inline(never)]
+fn run(engine: &Engine, batch: &[Message]) -> usize {
+    engine.triage_batch(batch, &TriageOptions::default()).len()
+}
+
+struct Fnv(u64);
+impl Fnv {
+    fn eat(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(0x100000001b3);
+        }
+    }
+}
+
+fn main() {
+    let mode = std::env::args().nth(1).unwrap_or_else(|| "model".into());
+    if mode == "fingerprint" {
+        let engine = Engine::with_default_plan();
+        let model = engine.model().expect("model");
+        let (mut fv, mut ff, mut fp) = (Fnv(0xcbf29ce484222325), Fnv(0xcbf29ce484222325), Fnv(0xcbf29ce484222325));
+        let all = texts(false);
+        // One message per batch (the CLI's comparison covers batches).
+        for t in &all {
+            let v = engine.triage_batch(&[Message { text: t.clone(), ..Default::default() }], &TriageOptions::default());
+            fv.eat(serde_json::to_string(&v).unwrap().as_bytes());
+        }
+        let mut scratch = sentinelle::model::Scratch::default();
+        for t in &all {
+            let tokens = sentinelle::normalise::normalise(t).tokens;
+            let lex = engine.lexicon_scores(t);
+            let f = sentinelle::model::features_with_lexicon(&tokens, model.bits, &lex);
+            // Buffers kept from the previous text change nothing.
+            let again = scratch.features(&tokens, model.bits, &lex);
+            assert!(again.group_ends == f.group_ends && again.items == f.items, "{t:?}");
+            for x in &f.items {
+                ff.eat(&x.index.to_le_bytes());
+                ff.eat(&x.value.to_bits().to_le_bytes());
+                ff.eat(&x.token.to_le_bytes());
+            }
+            for g in f.group_ends {
+                ff.eat(&g.to_le_bytes());
+            }
+            let all_heads = vec![true; model.heads.len()];
+            for p in model.probabilities(&f, &all_heads) {
+                fp.eat(&p.unwrap().to_bits().to_le_bytes());
+            }
+            for h in 0..model.heads.len() {
+                for c in model.contributions(h, &f, tokens.len()) {
+                    fp.eat(&c.to_bits().to_le_bytes());
+                }
+            }
+        }
+        println!("{} texts: verdicts {:016x} features {:016x} probabilities {:016x}", all.len(), fv.0, ff.0, fp.0);
+        return;
+    }
+    let total: usize = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let texts = texts(true);
+    let step = (texts.len() / total).max(1);
+    let batch: Vec<Message> = texts.iter().step_by(step).take(total).map(|t| Message { text: t.clone(), ..Default::default() }).collect();
+    let engine = match mode.as_str() {
+        "lex" => Engine::with_model(Plan::default_plan(), None),
+        _ => Engine::with_default_plan(),
+    };
+    println!("{} verdicts", run(&engine, &batch));
+}
