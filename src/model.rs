@@ -278,14 +278,17 @@ impl Model {
     /// The probability of every head (`None` for heads not in `wanted`), in one pass.
     pub fn probabilities(&self, f: &Features, wanted: &[bool]) -> Vec<Option<f32>> {
         let n = self.heads.len();
+        let want = |h: usize| wanted.get(h).copied().unwrap_or(true);
+        // Only the wanted heads' sums; each in the order of the items, as when all are summed.
+        let scored: Vec<usize> = (0..n).filter(|&h| want(h)).collect();
         let mut acc = vec![0.0f32; n];
         for x in &f.items {
             let row = &self.weights[x.index as usize * n..x.index as usize * n + n];
-            for h in 0..n {
+            for &h in &scored {
                 acc[h] += row[h] as f32 * x.value;
             }
         }
-        self.heads.iter().enumerate().map(|(h, head)| wanted.get(h).copied().unwrap_or(true).then(|| sigmoid(head.bias + head.scale * acc[h]))).collect()
+        self.heads.iter().enumerate().map(|(h, head)| want(h).then(|| sigmoid(head.bias + head.scale * acc[h]))).collect()
     }
 
     /// The probability of one head.

@@ -428,10 +428,16 @@ impl Engine {
     fn apply_model(&self, model: &Model, scratch: &mut Scratch, tokens: &[crate::normalise::Token], chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
         let lex: [f32; 12] = miss.map(|m| 1.0 - m);
         // Several heads can speak for one category (one per data set): the strongest counts.
-        // Heads of another language are not even scored.
+        // Heads of another language are not even scored, nor heads whose weight below would be
+        // 0 whatever they say (gate closed, or damped to nothing): a weight of 0 changes no score
+        // and, under a flag threshold above 0, gives no evidence, so skipping them changes nothing.
+        let needed = |c: Category| (gate_open[c.index()] && damp[c.index()] != 0.0) || self.plan.flag[c.index()] <= 0.0;
         let targets: Vec<Option<Category>> =
-            (0..model.heads.len()).map(|h| model.target(h).filter(|(_, l)| l.is_none_or(|l| l == lang)).map(|(c, _)| c)).collect();
+            (0..model.heads.len()).map(|h| model.target(h).filter(|(c, l)| l.is_none_or(|l| l == lang) && needed(*c)).map(|(c, _)| c)).collect();
         let wanted: Vec<bool> = targets.iter().map(Option::is_some).collect();
+        if !wanted.contains(&true) {
+            return;
+        }
         let feats = scratch.features(tokens, model.bits, &lex);
         let probs = model.probabilities(feats, &wanted);
         let mut best: [Option<(f32, usize)>; 12] = [None; 12];
