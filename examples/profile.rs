@@ -5,8 +5,9 @@
 //!     valgrind --tool=callgrind --toggle-collect=profile::run target/prof/release/examples/profile model 2000
 //!
 //! `lex` runs the lexicons and rules only, `model` adds the learned model. With `fingerprint`
-//! instead, prints a hash of every verdict and of the exact bits of every model feature and head
-//! probability over all of ../shared/data: two builds that print the same line compute the same.
+//! instead, prints a hash of every verdict, every normalised text (characters, spans, tokens) and
+//! the exact bits of every model feature, head probability and token contribution over all of
+//! ../shared/data: two builds that print the same line compute the same.
 
 use sentinelle::{Engine, Message, Plan, TriageOptions};
 
@@ -58,7 +59,7 @@ fn main() {
     if mode == "fingerprint" {
         let engine = Engine::with_default_plan();
         let model = engine.model().expect("model");
-        let (mut fv, mut ff, mut fp) = (Fnv(0xcbf29ce484222325), Fnv(0xcbf29ce484222325), Fnv(0xcbf29ce484222325));
+        let (mut fv, mut ff, mut fp, mut fn_) = (Fnv(0xcbf29ce484222325), Fnv(0xcbf29ce484222325), Fnv(0xcbf29ce484222325), Fnv(0xcbf29ce484222325));
         let all = texts(false);
         // One message per batch (the CLI's comparison covers batches).
         for t in &all {
@@ -67,7 +68,17 @@ fn main() {
         }
         let mut scratch = sentinelle::model::Scratch::default();
         for t in &all {
-            let tokens = sentinelle::normalise::normalise(t).tokens;
+            let norm = sentinelle::normalise::normalise(t);
+            fn_.eat(&norm.original_len.to_le_bytes());
+            for n in &norm.chars {
+                fn_.eat(&(n.c as u32).to_le_bytes());
+                fn_.eat(&n.src.to_le_bytes());
+                fn_.eat(&n.end.to_le_bytes());
+            }
+            for tk in &norm.tokens {
+                fn_.eat(format!("{tk:?}").as_bytes());
+            }
+            let tokens = norm.tokens;
             let lex = engine.lexicon_scores(t);
             let f = sentinelle::model::features_with_lexicon(&tokens, model.bits, &lex);
             // Buffers kept from the previous text change nothing.
@@ -91,7 +102,7 @@ fn main() {
                 }
             }
         }
-        println!("{} texts: verdicts {:016x} features {:016x} probabilities {:016x}", all.len(), fv.0, ff.0, fp.0);
+        println!("{} texts: verdicts {:016x} features {:016x} probabilities {:016x} normalised {:016x}", all.len(), fv.0, ff.0, fp.0, fn_.0);
         return;
     }
     let total: usize = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(2000);

@@ -66,15 +66,35 @@ impl Normalised {
     }
 }
 
-/// Runs every step on `text`.
+/// Runs every step on `text`. The same steps as the functions below, in that order, but the
+/// first two in one pass, and the steps that can change nothing skipped: text that is ASCII after
+/// folding has no confusables and no emoji.
 pub fn normalise(text: &str) -> Normalised {
-    let original: Vec<NChar> = text
-        .chars()
-        .enumerate()
-        .map(|(i, c)| NChar { c, src: i as u32, end: i as u32 + 1 })
-        .collect();
-    let original_len = original.len() as u32;
-    let chars = emoji_signals(squeeze_repeats(confusables(leetspeak(fold(drop_invisible(original))))));
+    let mut chars: Vec<NChar> = Vec::with_capacity(text.len() + 2);
+    let mut original_len = 0u32;
+    let mut ascii = true;
+    for (i, c) in text.chars().enumerate() {
+        let i = i as u32;
+        original_len = i + 1;
+        let n = NChar { c, src: i, end: i + 1 };
+        if c.is_ascii() {
+            // Never invisible; folding only lowers its case.
+            chars.push(NChar { c: c.to_ascii_lowercase(), ..n });
+        } else if !is_invisible(c) {
+            let before = chars.len();
+            fold_one(n, &mut chars);
+            ascii &= chars[before..].iter().all(|n| n.c.is_ascii());
+        }
+    }
+    // Leetspeak only writes ASCII letters; squeezing only removes characters.
+    let mut chars = leetspeak(chars);
+    if !ascii {
+        chars = confusables(chars);
+    }
+    squeeze_repeats_in_place(&mut chars);
+    if !ascii {
+        chars = emoji_signals(chars);
+    }
     let tokens = join_spelled_out(tokens(&chars), &chars);
     Normalised { chars, tokens, original_len }
 }
@@ -99,27 +119,31 @@ fn is_invisible(c: char) -> bool {
 pub fn fold(input: Vec<NChar>) -> Vec<NChar> {
     let mut out = Vec::with_capacity(input.len());
     for n in input {
-        if n.c.is_ascii() {
-            out.push(NChar { c: n.c.to_ascii_lowercase(), src: n.src, end: n.end });
-            continue;
-        }
-        decompose_compatible(n.c, |d| {
-            if is_combining_mark(d) {
-                return;
-            }
-            if d == 'ß' || d == 'ẞ' {
-                out.push(NChar { c: 's', src: n.src, end: n.end });
-                out.push(NChar { c: 's', src: n.src, end: n.end });
-                return;
-            }
-            for l in d.to_lowercase() {
-                if !is_combining_mark(l) {
-                    out.push(NChar { c: fold_letter(l), src: n.src, end: n.end });
-                }
-            }
-        });
+        fold_one(n, &mut out);
     }
     out
+}
+
+fn fold_one(n: NChar, out: &mut Vec<NChar>) {
+    if n.c.is_ascii() {
+        out.push(NChar { c: n.c.to_ascii_lowercase(), src: n.src, end: n.end });
+        return;
+    }
+    decompose_compatible(n.c, |d| {
+        if is_combining_mark(d) {
+            return;
+        }
+        if d == 'ß' || d == 'ẞ' {
+            out.push(NChar { c: 's', src: n.src, end: n.end });
+            out.push(NChar { c: 's', src: n.src, end: n.end });
+            return;
+        }
+        for l in d.to_lowercase() {
+            if !is_combining_mark(l) {
+                out.push(NChar { c: fold_letter(l), src: n.src, end: n.end });
+            }
+        }
+    });
 }
 
 /// Letters that carry no combining mark in Unicode but that French and English writers type as
@@ -249,23 +273,30 @@ pub fn leetspeak(mut input: Vec<NChar>) -> Vec<NChar> {
 
 /// Step 5: letters repeated three times or more are read once (`nuuuul` → `nul`,
 /// `scaaaam` → `scam`); doubled letters stay, because they spell real words.
-pub fn squeeze_repeats(input: Vec<NChar>) -> Vec<NChar> {
-    let mut out: Vec<NChar> = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while i < input.len() {
-        let c = input[i].c;
+pub fn squeeze_repeats(mut input: Vec<NChar>) -> Vec<NChar> {
+    squeeze_repeats_in_place(&mut input);
+    input
+}
+
+fn squeeze_repeats_in_place(v: &mut Vec<NChar>) {
+    // Writes never pass reads: `w <= i`.
+    let (mut i, mut w) = (0, 0);
+    while i < v.len() {
+        let c = v[i].c;
         let mut j = i + 1;
-        while j < input.len() && input[j].c == c {
+        while j < v.len() && v[j].c == c {
             j += 1;
         }
-        if c.is_alphabetic() && j - i >= 3 {
-            out.push(NChar { c, src: input[i].src, end: input[j - 1].end });
+        if j - i >= 3 && c.is_alphabetic() {
+            v[w] = NChar { c, src: v[i].src, end: v[j - 1].end };
+            w += 1;
         } else {
-            out.extend_from_slice(&input[i..j]);
+            v.copy_within(i..j, w);
+            w += j - i;
         }
         i = j;
     }
-    out
+    v.truncate(w);
 }
 
 /// The signal word an emoji stands for, if it carries one.
@@ -308,7 +339,11 @@ pub fn emoji_signals(input: Vec<NChar>) -> Vec<NChar> {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Step 7: tokens. Words are runs of letters, digits and `_`; apostrophes and hyphens split
@@ -418,7 +453,8 @@ pub fn join_spelled_out(tokens: Vec<Token>, chars: &[NChar]) -> Vec<Token> {
             _ => None,
         }
     };
-    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    // The runs to join, found first: most texts have none, and keep their tokens as they are.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let mut j = i;
@@ -435,15 +471,28 @@ pub fn join_spelled_out(tokens: Vec<Token>, chars: &[NChar]) -> Vec<Token> {
             j += 1;
         }
         if j - i >= 3 {
-            let mut t = tokens[i].clone();
-            t.text = tokens[i..j].iter().map(|t| t.text.as_str()).collect();
-            t.end = tokens[j - 1].end;
-            out.push(t);
+            runs.push((i, j));
             i = j;
         } else {
-            out.push(tokens[i].clone());
             i += 1;
         }
+    }
+    if runs.is_empty() {
+        return tokens;
+    }
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut runs = runs.into_iter().peekable();
+    let mut tokens = tokens.into_iter().enumerate();
+    while let Some((k, mut t)) = tokens.next() {
+        if let Some(&(i, j)) = runs.peek().filter(|r| r.0 == k) {
+            // The first letter's token, with every letter's text and the last one's end.
+            for (_, u) in tokens.by_ref().take(j - i - 1) {
+                t.text.push_str(&u.text);
+                t.end = u.end;
+            }
+            runs.next();
+        }
+        out.push(t);
     }
     out
 }
