@@ -47,13 +47,21 @@ fn hashed(words: &[&str]) -> Vec<u64> {
 }
 
 fn is_fr(w: &str) -> bool {
-    static H: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    H.get_or_init(|| hashed(FR)).binary_search(&hash(w)).is_ok()
+    is_fr_hash(hash(w))
 }
 
 fn is_en(w: &str) -> bool {
+    is_en_hash(hash(w))
+}
+
+fn is_fr_hash(h: u64) -> bool {
     static H: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    H.get_or_init(|| hashed(EN)).binary_search(&hash(w)).is_ok()
+    H.get_or_init(|| hashed(FR)).binary_search(&h).is_ok()
+}
+
+fn is_en_hash(h: u64) -> bool {
+    static H: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    H.get_or_init(|| hashed(EN)).binary_search(&h).is_ok()
 }
 
 /// Whether a normalised word is one of the function words the detector counts (`the`, `est`):
@@ -66,11 +74,17 @@ pub fn is_function_word(w: &str) -> bool {
 /// (headlines, stopword-stripped exports): English `-ing`, `th`, `w`, `k`, `-ly`; French `-eux`,
 /// `-ait`, `-ais`, `-ment`, `eau`, `ou`.
 fn spelling(w: &str) -> (u32, u32) {
-    if w.len() < 3 || w.starts_with("emoji_") || w.chars().any(|c| c.is_ascii_digit()) {
+    // On bytes: the same answers as `str::ends_with` and `str::contains` (every pattern is
+    // ASCII, and an ASCII byte in UTF-8 is always that character), without a searcher each time.
+    let b = w.as_bytes();
+    if b.len() < 3 || b.starts_with(b"emoji_") || b.iter().any(u8::is_ascii_digit) {
         return (0, 0);
     }
-    let en = (w.ends_with("ing") || w.contains("th") || w.contains('w') || w.contains('k') || w.ends_with("ly") || w.ends_with("ed")) as u32;
-    let fr = (w.ends_with("eux") || w.ends_with("ait") || w.ends_with("ais") || w.ends_with("ment") || w.contains("eau") || w.contains("ou") || w.ends_with("ees") || w.ends_with("ee")) as u32;
+    let ends = |s: &[u8]| b.len() >= s.len() && b[b.len() - s.len()..].iter().zip(s).all(|(x, y)| x == y);
+    let has2 = |x: u8, y: u8| b.windows(2).any(|p| p[0] == x && p[1] == y);
+    let en = (ends(b"ing") || has2(b't', b'h') || b.contains(&b'w') || b.contains(&b'k') || ends(b"ly") || ends(b"ed")) as u32;
+    let eau = b.windows(3).any(|p| p[0] == b'e' && p[1] == b'a' && p[2] == b'u');
+    let fr = (ends(b"eux") || ends(b"ait") || ends(b"ais") || ends(b"ment") || eau || has2(b'o', b'u') || ends(b"ees") || ends(b"ee")) as u32;
     (fr, en)
 }
 
@@ -80,9 +94,10 @@ pub fn detect(original: &str, tokens: &[Token]) -> Option<(Lang, f32)> {
     let (mut fr_spell, mut en_spell) = (0u32, 0u32);
     for t in tokens {
         let w = t.text.as_str();
-        if is_fr(w) {
+        let h = hash(w);
+        if is_fr_hash(h) {
             fr += 1;
-        } else if is_en(w) {
+        } else if is_en_hash(h) {
             en += 1;
         } else {
             let (f, e) = spelling(w);
@@ -96,7 +111,7 @@ pub fn detect(original: &str, tokens: &[Token]) -> Option<(Lang, f32)> {
         return Some((lang, 0.55));
     }
     // French accented letters are strong evidence; count at most a few so a name does not decide.
-    let accents = original.chars().filter(|c| matches!(c, 'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'û' | 'ô' | 'î' | 'â' | 'ë' | 'ï' | 'œ' | 'É' | 'È' | 'À' | 'Ç')).count() as u32;
+    let accents = if original.is_ascii() { 0 } else { original.chars().filter(|c| matches!(c, 'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'û' | 'ô' | 'î' | 'â' | 'ë' | 'ï' | 'œ' | 'É' | 'È' | 'À' | 'Ç')).count() as u32 };
     fr += accents.min(3);
     if fr == en {
         return None;
@@ -118,6 +133,22 @@ mod tests {
     fn word_lists_are_sorted_for_binary_search() {
         assert!(FR.windows(2).all(|p| p[0] < p[1]));
         assert!(EN.windows(2).all(|p| p[0] < p[1]));
+    }
+
+    #[test]
+    fn spelling_on_bytes_answers_as_str_methods_do() {
+        fn by_str(w: &str) -> (u32, u32) {
+            if w.len() < 3 || w.starts_with("emoji_") || w.chars().any(|c| c.is_ascii_digit()) {
+                return (0, 0);
+            }
+            let en = (w.ends_with("ing") || w.contains("th") || w.contains('w') || w.contains('k') || w.ends_with("ly") || w.ends_with("ed")) as u32;
+            let fr = (w.ends_with("eux") || w.ends_with("ait") || w.ends_with("ais") || w.ends_with("ment") || w.contains("eau") || w.contains("ou") || w.ends_with("ees") || w.ends_with("ee")) as u32;
+            (fr, en)
+        }
+        let words = ["thing", "gateaux", "vraiment", "eau", "ou", "kw", "bed", "fly", "emoji_love", "covid19", "réécrit", "œuvre", "ﬁth", "thé", "où", "a", "ing", "séance", "ёжик", "beauté"];
+        for w in words {
+            assert_eq!(spelling(w), by_str(w), "{w}");
+        }
     }
 
     #[test]
