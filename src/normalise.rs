@@ -290,9 +290,14 @@ fn squeeze_repeats_in_place(v: &mut Vec<NChar>) {
         if j - i >= 3 && c.is_alphabetic() {
             v[w] = NChar { c, src: v[i].src, end: v[j - 1].end };
             w += 1;
+        } else if w == i {
+            // Nothing squeezed yet: already in place.
+            w = j;
         } else {
-            v.copy_within(i..j, w);
-            w += j - i;
+            for k in i..j {
+                v[w] = v[k];
+                w += 1;
+            }
         }
         i = j;
     }
@@ -363,7 +368,13 @@ pub fn tokens(chars: &[NChar]) -> Vec<Token> {
             while i < chars.len() && is_word_char(chars[i].c) {
                 i += 1;
             }
-            let text: String = chars[start..i].iter().map(|n| n.c).collect();
+            let run = &chars[start..i];
+            let text: String = if run.iter().all(|n| n.c.is_ascii()) {
+                // One byte per character: no per-character String::push.
+                String::from_utf8(run.iter().map(|n| n.c as u8).collect()).unwrap_or_default()
+            } else {
+                run.iter().map(|n| n.c).collect()
+            };
             let kind = if text.starts_with("emoji_") { TokenKind::Emoji } else { TokenKind::Word };
             let clause_start = kind == TokenKind::Word && out.last().is_none_or(|t: &Token| t.clause != clause);
             out.push(Token {

@@ -186,7 +186,8 @@ impl Engine {
         let id = msg.id.clone().unwrap_or_else(|| (index + 1).to_string());
         let mut warnings = Vec::new();
         let mut text: &str = &msg.text;
-        if let Some((cut, _)) = text.char_indices().nth(MAX_CHARS) {
+        // No more characters than bytes: a text of at most MAX_CHARS bytes is never cut.
+        if let Some((cut, _)) = if text.len() > MAX_CHARS { text.char_indices().nth(MAX_CHARS) } else { None } {
             text = &text[..cut];
             warnings.push(format!("text longer than {MAX_CHARS} characters: only the first {MAX_CHARS} were read"));
         }
