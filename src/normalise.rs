@@ -91,7 +91,10 @@ pub fn normalise(text: &str) -> Normalised {
     if !ascii {
         chars = confusables(chars);
     }
-    squeeze_repeats_in_place(&mut chars);
+    // Most texts have no character three times in a row: nothing to squeeze.
+    if chars.windows(3).any(|w| w[0].c == w[1].c && w[1].c == w[2].c) {
+        squeeze_repeats_in_place(&mut chars);
+    }
     if !ascii {
         chars = emoji_signals(chars);
     }

@@ -297,7 +297,8 @@ impl Engine {
 
         let hits = plan.matcher.find(tokens);
         let sentence = sentence_ids(tokens);
-        let chars: Vec<char> = text.chars().collect();
+        let mut chars: Vec<char> = Vec::with_capacity(text.len());
+        chars.extend(text.chars());
         let span = |first: u32, last: u32| -> (u32, u32, String) {
             let (s, e) = (tokens[first as usize].start, tokens[last as usize].end);
             (s, e, chars[s as usize..e as usize].iter().collect())
