@@ -96,12 +96,21 @@ impl Scratch {
             if text.is_ascii() {
                 bytes.extend_from_slice(&text[..text.len().min(40)]);
                 bytes.push(b' ');
+                // Written in place, hashed inline: at opt-level z (the wasm build) neither
+                // `windows` nor `fnv` nor `push` is inlined, and this is the innermost loop.
                 let m = bytes.len();
-                for (n, seed) in seed_c.iter().enumerate().skip(2) {
-                    if m < n {
-                        break;
+                let count: usize = (2..=5).filter(|&n| m >= n).map(|n| m - n + 1).sum();
+                let start = chars.len();
+                chars.resize(start + count, (0, i));
+                let mut out = chars[start..].iter_mut();
+                for (n, &seed) in seed_c.iter().enumerate().skip(2) {
+                    for (g, slot) in bytes.windows(n).zip(&mut out) {
+                        let mut h = seed;
+                        for &b in g {
+                            h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+                        }
+                        slot.0 = h;
                     }
-                    chars.extend(bytes.windows(n).map(|g| (fnv(*seed, g), i)));
                 }
                 continue;
             }
