@@ -96,20 +96,45 @@ impl Scratch {
             if text.is_ascii() {
                 bytes.extend_from_slice(&text[..text.len().min(40)]);
                 bytes.push(b' ');
-                // Written in place, hashed inline: at opt-level z (the wasm build) neither
-                // `windows` nor `fnv` nor `push` is inlined, and this is the innermost loop.
+                // Hashed inline into slots reserved for them, in the same order (all 2-grams,
+                // then all 3-grams…): at opt-level z, in the wasm build, `fnv`, `push`,
+                // `windows` and range slicing are calls each, in the innermost loop.
                 let m = bytes.len();
                 let count: usize = (2..=5).filter(|&n| m >= n).map(|n| m - n + 1).sum();
                 let start = chars.len();
                 chars.resize(start + count, (0, i));
-                let mut out = chars[start..].iter_mut();
-                for (n, &seed) in seed_c.iter().enumerate().skip(2) {
-                    for (g, slot) in bytes.windows(n).zip(&mut out) {
-                        let mut h = seed;
-                        for &b in g {
-                            h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+                let out = &mut chars[start..];
+                let b: &[u8] = bytes;
+                // Where the 3-, 4- and 5-grams start in `out`, after the m - 1 2-grams… (m >= 3).
+                let at = [0, 0, 0, m - 1, 2 * m - 3, 3 * m - 6];
+                #[inline(always)]
+                fn mix(h: u64, x: u8) -> u64 {
+                    (h ^ x as u64).wrapping_mul(FNV_PRIME)
+                }
+                // The 2-, 3-, 4- and 5-grams starting at k, side by side, one byte at a time.
+                for k in 0..m {
+                    let x = b[k];
+                    let (mut h2, mut h3, mut h4, mut h5) = (mix(seed_c[2], x), mix(seed_c[3], x), mix(seed_c[4], x), mix(seed_c[5], x));
+                    if k + 1 < m {
+                        let x = b[k + 1];
+                        h2 = mix(h2, x);
+                        out[k].0 = h2;
+                        (h3, h4, h5) = (mix(h3, x), mix(h4, x), mix(h5, x));
+                        if k + 2 < m {
+                            let x = b[k + 2];
+                            h3 = mix(h3, x);
+                            out[at[3] + k].0 = h3;
+                            (h4, h5) = (mix(h4, x), mix(h5, x));
+                            if k + 3 < m {
+                                let x = b[k + 3];
+                                h4 = mix(h4, x);
+                                out[at[4] + k].0 = h4;
+                                h5 = mix(h5, x);
+                                if k + 4 < m {
+                                    out[at[5] + k].0 = mix(h5, b[k + 4]);
+                                }
+                            }
                         }
-                        slot.0 = h;
                     }
                 }
                 continue;
