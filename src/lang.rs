@@ -35,7 +35,13 @@ const EN: &[&str] = &[
 ];
 
 fn hash(w: &str) -> u64 {
-    w.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+    // A plain loop: at opt-level z the wasm build calls the byte iterator's `next` otherwise.
+    let (b, mut h, mut i) = (w.as_bytes(), 0xcbf29ce484222325u64, 0);
+    while i < b.len() {
+        h = (h ^ b[i] as u64).wrapping_mul(0x100000001b3);
+        i += 1;
+    }
+    h
 }
 
 /// Which lists a word's hash is in: `IN_FR`, `IN_EN` or both bits. The lists' hashes sit in a small
@@ -91,17 +97,34 @@ pub fn is_function_word(w: &str) -> bool {
 /// (headlines, stopword-stripped exports): English `-ing`, `th`, `w`, `k`, `-ly`; French `-eux`,
 /// `-ait`, `-ais`, `-ment`, `eau`, `ou`.
 fn spelling(w: &str) -> (u32, u32) {
-    // On bytes: the same answers as `str::ends_with` and `str::contains` (every pattern is
-    // ASCII, and an ASCII byte in UTF-8 is always that character), without a searcher each time.
+    // One pass over the bytes, then the endings: the same answers as `str::contains` and
+    // `str::ends_with` (every pattern is ASCII, and an ASCII byte in UTF-8 is always that
+    // character), without a library call or a searcher for each pattern.
     let b = w.as_bytes();
-    if b.len() < 3 || b.starts_with(b"emoji_") || b.iter().any(u8::is_ascii_digit) {
+    let n = b.len();
+    if n < 3 || b.starts_with(b"emoji_") {
         return (0, 0);
     }
-    let ends = |s: &[u8]| b.len() >= s.len() && b[b.len() - s.len()..].iter().zip(s).all(|(x, y)| x == y);
-    let has2 = |x: u8, y: u8| b.windows(2).any(|p| p[0] == x && p[1] == y);
-    let en = (ends(b"ing") || has2(b't', b'h') || b.contains(&b'w') || b.contains(&b'k') || ends(b"ly") || ends(b"ed")) as u32;
-    let eau = b.windows(3).any(|p| p[0] == b'e' && p[1] == b'a' && p[2] == b'u');
-    let fr = (ends(b"eux") || ends(b"ait") || ends(b"ais") || ends(b"ment") || eau || has2(b'o', b'u') || ends(b"ees") || ends(b"ee")) as u32;
+    let (mut th, mut wk, mut ou, mut eau) = (false, false, false, false);
+    let (mut p, mut pp) = (0u8, 0u8); // the two bytes before; 0 is in no word
+    let mut i = 0;
+    while i < n {
+        let c = b[i];
+        if c.is_ascii_digit() {
+            return (0, 0);
+        }
+        th |= p == b't' && c == b'h';
+        wk |= c == b'w' || c == b'k';
+        ou |= p == b'o' && c == b'u';
+        eau |= pp == b'e' && p == b'a' && c == b'u';
+        (pp, p) = (p, c);
+        i += 1;
+    }
+    let (l4, l3, l2, l1) = (if n >= 4 { b[n - 4] } else { 0 }, b[n - 3], b[n - 2], b[n - 1]);
+    let ends2 = |x: u8, y: u8| l2 == x && l1 == y;
+    let ends3 = |x: u8, y: u8, z: u8| l3 == x && ends2(y, z);
+    let en = (ends3(b'i', b'n', b'g') || th || wk || ends2(b'l', b'y') || ends2(b'e', b'd')) as u32;
+    let fr = (ends3(b'e', b'u', b'x') || ends3(b'a', b'i', b't') || ends3(b'a', b'i', b's') || (l4 == b'm' && ends3(b'e', b'n', b't')) || eau || ou || ends3(b'e', b'e', b's') || ends2(b'e', b'e')) as u32;
     (fr, en)
 }
 
@@ -171,9 +194,21 @@ mod tests {
             let fr = (w.ends_with("eux") || w.ends_with("ait") || w.ends_with("ais") || w.ends_with("ment") || w.contains("eau") || w.contains("ou") || w.ends_with("ees") || w.ends_with("ee")) as u32;
             (fr, en)
         }
-        let words = ["thing", "gateaux", "vraiment", "eau", "ou", "kw", "bed", "fly", "emoji_love", "covid19", "réécrit", "œuvre", "ﬁth", "thé", "où", "a", "ing", "séance", "ёжик", "beauté"];
+        let words = [
+            "thing", "gateaux", "vraiment", "eau", "ou", "kw", "bed", "fly", "emoji_love", "covid19", "réécrit", "œuvre", "ﬁth", "thé", "où", "a", "ing", "séance",
+            "ёжик", "beauté", "ment", "xment", "aiment", "mais", "fait", "tees", "see", "bee", "athx", "bout", "bureau", "eaux", "hello2", "ly", "fly_", "ed", "e_d",
+        ];
         for w in words {
             assert_eq!(spelling(w), by_str(w), "{w}");
+        }
+        // Every word of up to four letters from the patterns' letters and a few others.
+        let letters: Vec<char> = "thoueaiwkmnsxgdlyé1_".chars().collect();
+        let mut words = vec![String::new()];
+        for _ in 0..4 {
+            words = words.iter().flat_map(|w| letters.iter().map(move |c| format!("{w}{c}"))).collect();
+            for w in &words {
+                assert_eq!(spelling(w), by_str(w), "{w}");
+            }
         }
     }
 
