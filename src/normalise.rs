@@ -51,7 +51,7 @@ pub struct Token {
 }
 
 /// The whole normalised form of a text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Normalised {
     pub chars: Vec<NChar>,
     pub tokens: Vec<Token>,
@@ -70,7 +70,16 @@ impl Normalised {
 /// first two in one pass, and the steps that can change nothing skipped: text that is ASCII after
 /// folding has no confusables and no emoji.
 pub fn normalise(text: &str) -> Normalised {
-    let mut chars: Vec<NChar> = Vec::with_capacity(text.len() + 2);
+    let mut out = Normalised::default();
+    normalise_into(text, &mut out);
+    out
+}
+
+/// [`normalise`] into `out`, reusing its buffers and its tokens' strings (a batch keeps one).
+pub fn normalise_into(text: &str, out: &mut Normalised) {
+    let mut chars = std::mem::take(&mut out.chars);
+    chars.clear();
+    chars.reserve(text.len() + 2);
     let mut original_len = 0u32;
     let mut ascii = true;
     for (i, c) in text.chars().enumerate() {
@@ -98,8 +107,11 @@ pub fn normalise(text: &str) -> Normalised {
     if !ascii {
         chars = emoji_signals(chars);
     }
-    let tokens = join_spelled_out(tokens(&chars), &chars);
-    Normalised { chars, tokens, original_len }
+    let mut tokens = std::mem::take(&mut out.tokens);
+    tokens_into(&chars, &mut tokens);
+    out.tokens = join_spelled_out(tokens, &chars);
+    out.chars = chars;
+    out.original_len = original_len;
 }
 
 /// Step 1: drop characters that are invisible on screen but break matching: zero-width spaces and
@@ -359,6 +371,27 @@ fn is_word_char(c: char) -> bool {
 /// so both sides agree. `?` and `!` are tokens of their own.
 pub fn tokens(chars: &[NChar]) -> Vec<Token> {
     let mut out = Vec::new();
+    tokens_into(chars, &mut out);
+    out
+}
+
+/// [`tokens`] into `tokens`, whose old tokens' strings are reused for the new ones' texts.
+fn tokens_into(chars: &[NChar], tokens: &mut Vec<Token>) {
+    let mut pool = std::mem::take(tokens);
+    // A token's text, in a string from the pool when there is one.
+    let mut text_of = |run: &[NChar]| -> String {
+        let mut b = pool.pop().map(|t| t.text.into_bytes()).unwrap_or_default();
+        b.clear();
+        for n in run {
+            if n.c.is_ascii() {
+                b.push(n.c as u8);
+            } else {
+                b.extend_from_slice(n.c.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+        }
+        String::from_utf8(b).unwrap_or_default()
+    };
+    let mut out = Vec::with_capacity(chars.len() / 4 + 4);
     let mut clause = 0u32;
     let mut sentence_start = true;
     let mut quoted = false;
@@ -371,13 +404,7 @@ pub fn tokens(chars: &[NChar]) -> Vec<Token> {
             while i < chars.len() && is_word_char(chars[i].c) {
                 i += 1;
             }
-            let run = &chars[start..i];
-            let text: String = if run.iter().all(|n| n.c.is_ascii()) {
-                // One byte per character: no per-character String::push.
-                String::from_utf8(run.iter().map(|n| n.c as u8).collect()).unwrap_or_default()
-            } else {
-                run.iter().map(|n| n.c).collect()
-            };
+            let text = text_of(&chars[start..i]);
             let kind = if text.starts_with("emoji_") { TokenKind::Emoji } else { TokenKind::Word };
             let clause_start = kind == TokenKind::Word && out.last().is_none_or(|t: &Token| t.clause != clause);
             out.push(Token {
@@ -403,8 +430,9 @@ pub fn tokens(chars: &[NChar]) -> Vec<Token> {
                     i += 1;
                 }
                 let has_q = chars[start..i].iter().any(|n| n.c == '?');
+                let mark = NChar { c: if has_q { '?' } else { '!' }, src: 0, end: 0 };
                 out.push(Token {
-                    text: if has_q { "?".into() } else { "!".into() },
+                    text: text_of(&[mark]),
                     start: chars[start].src,
                     end: chars[i - 1].end,
                     kind: TokenKind::Punct,
@@ -447,7 +475,7 @@ pub fn tokens(chars: &[NChar]) -> Vec<Token> {
             }
         }
     }
-    out
+    *tokens = out;
 }
 
 fn last_unclosed_quote(chars: &[NChar]) -> Option<u32> {

@@ -8,8 +8,8 @@
 
 use crate::lang;
 use crate::matcher::{Hit, Target};
-use crate::model::{Model, Scratch};
-use crate::normalise::{normalise, Token};
+use crate::model::Model;
+use crate::normalise::{normalise_into, Normalised, Token};
 use crate::plan::{Plan, RuleRef};
 use crate::reply::{suggest, Reply, ReplyContext};
 use crate::taxonomy::{Category, Lang, Response, Severity};
@@ -120,10 +120,17 @@ pub struct Engine {
     model: Option<Model>,
 }
 
+/// Buffers kept from message to message of a batch: the normalised text (its tokens' strings
+/// reused), the text's characters, the model's features.
+#[derive(Debug, Default)]
+struct Scratch {
+    model: crate::model::Scratch,
+    norm: Normalised,
+    chars: Vec<char>,
+}
+
 /// What the lexicons and rules found in one message, before the model and the decisions.
 struct Analysis {
-    tokens: Vec<crate::normalise::Token>,
-    chars: Vec<char>,
     lang: Lang,
     /// Per category, the product of (1 − weight) over the evidence so far (noisy-or).
     miss: [f32; 12],
@@ -156,7 +163,7 @@ impl Engine {
     /// The lexicon-and-rule score of every category, in [`Category::ALL`] order: what the model
     /// reads as features besides the words.
     pub fn lexicon_scores(&self, text: &str) -> [f32; 12] {
-        let a = self.analyse(text, None);
+        let a = self.analyse(text, None, &mut Scratch::default());
         a.miss.map(|m| 1.0 - m)
     }
 
@@ -194,8 +201,10 @@ impl Engine {
         if text.trim().is_empty() {
             warnings.push("empty text".to_string());
         }
-        let Analysis { tokens, chars, lang, mut miss, mut evidence, negated_only, reported_only, signals, about_incident, refs } =
-            self.analyse(text, msg.lang.as_deref().and_then(Lang::parse));
+        let Analysis { lang, mut miss, mut evidence, negated_only, reported_only, signals, about_incident, refs } =
+            self.analyse(text, msg.lang.as_deref().and_then(Lang::parse), scratch);
+        let Scratch { model: model_scratch, norm, chars } = scratch;
+        let tokens = &norm.tokens;
         if let Some(model) = &self.model {
             let open: [bool; 12] = std::array::from_fn(|c| {
                 let gate = &self.plan.gates[c];
@@ -204,7 +213,7 @@ impl Engine {
             // The lexicons saw the category only negated: the model keeps half. Only in quotes or
             // reported speech: the author is not saying it, so the model, which cannot tell, is vetoed.
             let damp: [f32; 12] = std::array::from_fn(|c| if reported_only[c] { 0.0 } else if negated_only[c] { 0.5 } else { 1.0 });
-            self.apply_model(model, scratch, &tokens, &chars, lang, &damp, &open, &mut miss, &mut evidence);
+            self.apply_model(model, model_scratch, tokens, chars, lang, &damp, &open, &mut miss, &mut evidence);
         }
 
         let mut scores: BTreeMap<Category, f32> = BTreeMap::new();
@@ -287,18 +296,20 @@ impl Engine {
     }
 
     /// Normalises, detects the language, and weighs every lexicon hit and rule.
-    fn analyse(&self, text: &str, given: Option<Lang>) -> Analysis {
+    fn analyse(&self, text: &str, given: Option<Lang>, scratch: &mut Scratch) -> Analysis {
         let plan = &self.plan;
-        let norm = normalise(text);
-        let tokens = &norm.tokens;
+        normalise_into(text, &mut scratch.norm);
+        let tokens = &scratch.norm.tokens;
         let detected = lang::detect(text, tokens);
         let lang = given.or(detected.map(|d| d.0)).unwrap_or(plan.default_lang);
         let lang_sure = given.is_some() || detected.is_some_and(|d| d.1 >= 0.7);
 
         let hits = plan.matcher.find(tokens);
         let sentence = sentence_ids(tokens);
-        let mut chars: Vec<char> = Vec::with_capacity(text.len());
+        let chars = &mut scratch.chars;
+        chars.clear();
         chars.extend(text.chars());
+        let chars = &*chars;
         let span = |first: u32, last: u32| -> (u32, u32, String) {
             let (s, e) = (tokens[first as usize].start, tokens[last as usize].end);
             (s, e, chars[s as usize..e as usize].iter().collect())
@@ -419,7 +430,7 @@ impl Engine {
 
         let negated_only = std::array::from_fn(|c| negated_hit[c] && weighted[c].is_empty());
         let reported_only = std::array::from_fn(|c| !weighted[c].is_empty() && !direct_hit[c]);
-        Analysis { tokens: norm.tokens, chars, lang, miss, evidence, negated_only, reported_only, signals, about_incident, refs }
+        Analysis { lang, miss, evidence, negated_only, reported_only, signals, about_incident, refs }
     }
 
     /// Adds the learned heads' evidence: for each category, the strongest head whose language fits
@@ -427,7 +438,7 @@ impl Engine {
     /// threshold lands on the category's flag threshold. A category the lexicons saw only negated
     /// keeps half; only reported, or with its model gate closed, none.
     #[allow(clippy::too_many_arguments, reason = "the analysis parts it updates, named")]
-    fn apply_model(&self, model: &Model, scratch: &mut Scratch, tokens: &[crate::normalise::Token], chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
+    fn apply_model(&self, model: &Model, scratch: &mut crate::model::Scratch, tokens: &[crate::normalise::Token], chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
         let lex: [f32; 12] = miss.map(|m| 1.0 - m);
         // Several heads can speak for one category (one per data set): the strongest counts.
         // Heads of another language are not even scored, nor heads whose weight below would be
