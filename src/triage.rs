@@ -10,7 +10,7 @@ use crate::lang;
 use crate::matcher::{Hit, Target};
 use crate::model::Model;
 use crate::normalise::{normalise, Token};
-use crate::plan::{Plan, RuleRef};
+use crate::plan::{HeadsRule, Plan, RuleRef};
 use crate::reply::{suggest, Reply, ReplyContext};
 use crate::taxonomy::{Category, Lang, Response, Severity};
 use serde::{Deserialize, Serialize};
@@ -422,13 +422,15 @@ impl Engine {
     fn apply_model(&self, model: &Model, tokens: &[crate::normalise::Token], chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
         let lex: [f32; 12] = miss.map(|m| 1.0 - m);
         let feats = crate::model::features_with_lexicon(tokens, model.bits, &lex);
-        // Several heads can speak for one category (one per data set): the strongest counts.
+        // Several heads can speak for one category (one per data set): the strongest counts, or
+        // their mean, or the weakest, as the plan says (`model_heads`).
         // Heads of another language are not even scored.
         let targets: Vec<Option<Category>> =
             (0..model.heads.len()).map(|h| model.target(h).filter(|(_, l)| l.is_none_or(|l| l == lang)).map(|(c, _)| c)).collect();
         let wanted: Vec<bool> = targets.iter().map(Option::is_some).collect();
         let probs = model.probabilities(&feats, &wanted);
         let mut best: [Option<(f32, usize)>; 12] = [None; 12];
+        let mut sums = [(0.0f32, 0u32); 12];
         for (h, (cat, p)) in targets.iter().zip(&probs).enumerate() {
             let (Some(cat), Some(p)) = (cat, p) else { continue };
             let head = &model.heads[h];
@@ -437,17 +439,26 @@ impl Engine {
             let mut w = if *p < t { flag * (p / t).powi(2) } else { flag + (0.95 - flag) * (p - t) / (1.0 - t) };
             // The lexicons saw the category only negated or reported: so does the model.
             w *= damp[cat.index()];
-            if !gate_open[cat.index()] {
+            let sure = self.plan.model_confident[cat.index()].is_some_and(|k| *p >= t + (1.0 - t) * k);
+            if !gate_open[cat.index()] && !sure {
                 // The rules veto: without a foothold in the plan's own words, the data sets'
-                // domains (health news, French racism tweets) would speak for customer messages.
+                // domains (health news, French racism tweets) would speak for customer messages —
+                // unless the plan lets a sure enough model speak alone.
                 w = 0.0;
             }
-            if best[cat.index()].is_none_or(|(b, _)| w > b) {
+            sums[cat.index()].0 += w;
+            sums[cat.index()].1 += 1;
+            let all = self.plan.model_heads[cat.index()] == HeadsRule::All;
+            if best[cat.index()].is_none_or(|(b, _)| if all { w < b } else { w > b }) {
                 best[cat.index()] = Some((w, h));
             }
         }
         for (c, found) in best.iter().enumerate() {
-            let Some((w, head)) = *found else { continue };
+            let Some((mut w, head)) = *found else { continue };
+            if self.plan.model_heads[c] == HeadsRule::Mean {
+                // The strongest head still names the evidence.
+                w = sums[c].0 / sums[c].1.max(1) as f32;
+            }
             miss[c] *= 1.0 - w;
             let (cat, flag) = (Category::ALL[c], self.plan.flag[c]);
             if w >= flag {
