@@ -197,8 +197,24 @@ pub fn train_dense(rows: &[&Example], y: &[bool], o: &TrainOptions) -> (Vec<f32>
     (avg.into_iter().map(|x| x / k).collect(), avg_b / k)
 }
 
-/// Quantises dense weights to `i8` with one scale.
+/// Weights smaller than this share of a head's largest are dropped (set to 0), in
+/// cross-validation and in the shipped model alike: a folded stacked head otherwise has a small
+/// weight in nearly every bucket, which gzip cannot squeeze (the model would pass its 2 MB budget).
+pub const PRUNE: f32 = 3.5 / 127.0;
+
+/// Drops the weights under [`PRUNE`] times the largest.
+pub fn prune(w: &mut [f32]) {
+    let max = w.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    for x in w.iter_mut().filter(|x| x.abs() < PRUNE * max) {
+        *x = 0.0;
+    }
+}
+
+/// Quantises dense weights to `i8` with one scale (after [`prune`]).
 pub fn quantise(name: &str, w: &[f32], bias: f32, threshold: f32) -> (Head, Vec<i8>) {
+    let mut w = w.to_vec();
+    prune(&mut w);
+    let w = &w[..];
     let max = w.iter().fold(0.0f32, |m, x| m.max(x.abs())).max(1e-12);
     let scale = max / 127.0;
     (Head { name: name.to_string(), scale, bias, threshold }, w.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect())
@@ -401,12 +417,10 @@ impl Corpus {
                 let aux: Vec<usize> = Corpus::aux_heads(d).iter().filter_map(|h| HEADS.iter().position(|x| x == h)).collect();
                 set.iter()
                     .map(|e| {
+                        // Every logit from the plain features (not from the ones appended here).
+                        let z: Vec<f32> = aux.iter().map(|&h| logit(&full[h].0, full[h].1, e)).collect();
                         let mut e = e.clone();
-                        for &h in &aux {
-                            let (w, b) = &full[h];
-                            let z = b + e.feats.iter().map(|(i, v)| w[*i as usize] * v).sum::<f32>();
-                            e.feats.push((aux_index(h, bits), z * AUX_SCALE));
-                        }
+                        e.feats.extend(aux.iter().zip(z).map(|(&h, z)| (aux_index(h, bits), z * AUX_SCALE)));
                         e
                     })
                     .collect()
@@ -482,7 +496,14 @@ pub fn cross_validate(c: &Corpus, d: usize, k: usize, o: &TrainOptions) -> Optio
                     let heads = &heads;
                     s.spawn(move || {
                         let skip = |ds: usize, i: usize| ds == d && fold[i] == f;
-                        let models: Vec<(Vec<f32>, f32)> = heads.iter().map(|h| c.train_head(h, o, &skip)).collect();
+                        let models: Vec<(Vec<f32>, f32)> = heads
+                            .iter()
+                            .map(|h| {
+                                let (mut w, b) = c.train_head(h, o, &skip);
+                                prune(&mut w);
+                                (w, b)
+                            })
+                            .collect();
                         set.iter()
                             .enumerate()
                             .filter(|(i, _)| fold[*i] == f)
