@@ -256,6 +256,7 @@ fn eval_cmd(args: &[String]) -> Result<bool, String> {
         let bytes = std::fs::read(model_path).map_err(|e| format!("cannot read {model_path}: {e}"))?;
         let model = sentinelle::model::Model::from_bytes(&bytes)?;
         let mut thresholds = std::collections::BTreeMap::new();
+        let mut cv = std::collections::BTreeMap::new();
         let report = f.get("report").unwrap_or("data/model.json");
         if let Ok(text) = std::fs::read_to_string(report) {
             let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{report}: {e}"))?;
@@ -265,16 +266,20 @@ fn eval_cmd(args: &[String]) -> Result<bool, String> {
                     if t.len() == 2 {
                         thresholds.insert(s.to_string(), [t[0], t[1]]);
                     }
+                    if let (Some(m), Some(sd)) = (d["mean"].as_f64(), d["std"].as_f64()) {
+                        cv.insert(s.to_string(), format!("{:.1} ± {:.1}", m * 100.0, sd * 100.0));
+                    }
                 }
             }
         }
         if f.positional.is_empty() {
             return Err("eval --model needs one or more labelled JSONL files".into());
         }
-        println!("| file | rows | metric | score |\n|---|---|---|---|");
+        println!("| file | rows | metric (its paper's) | Sentinelle on this file | Sentinelle, 10-fold CV on the training rows | published | best offline peer | plain baseline |\n|---|---|---|---|---|---|---|---|");
         for p in &f.positional {
             let (s, n, spec) = sentinelle::train::evaluate_file(&model, std::path::Path::new(p), &thresholds)?;
-            println!("| {p} | {n} | {} | {:.1} |", spec.metric.name(), s * 100.0);
+            let cv = cv.get(spec.stem).map_or("—", String::as_str);
+            println!("| {p} | {n} | {} | **{:.1}** | {cv} | {} | {} | {} |", spec.metric.name(), s * 100.0, spec.published, spec.peer, spec.baseline);
         }
         return Ok(true);
     }
