@@ -49,11 +49,11 @@ if [ -n "$OPT" ] && [ "${SENTINELLE_NO_WASM_OPT:-0}" != 1 ]; then
   # The features rustc enables for wasm32 by default; wasm-opt must accept them all.
   # memory-packing splits the model's weights at every run of zeros into thousands of data
   # segments: fewer raw bytes, but 10 % more once gzipped (measured), and gzip is what ships.
-  "$OPT" -Oz --skip-pass=memory-packing --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$OPT" -O3 --skip-pass=memory-packing --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o "$OUT.tmp/opt.wasm" "$OUT.tmp/sentinelle_bg.wasm"
   mv "$OUT.tmp/opt.wasm" "$OUT.tmp/sentinelle_bg.wasm"
-  echo "wasm-opt -Oz: $(size "$OUT.tmp/sentinelle_bg.wasm")  ($OPT, $("$OPT" --version 2>/dev/null | head -1))" >&2
+  echo "wasm-opt -O3: $(size "$OUT.tmp/sentinelle_bg.wasm")  ($OPT, $("$OPT" --version 2>/dev/null | head -1))" >&2
 elif [ "${SENTINELLE_NO_WASM_OPT:-0}" != 1 ]; then
   warn "no usable wasm-opt (npm binaryen is in package.json: npm ci): the wasm is larger but works"
 fi

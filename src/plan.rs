@@ -99,6 +99,15 @@ pub struct CategoryDoc {
     /// model trained on health news finds "fake" in any customer message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub model_gate: Vec<String>,
+    /// From how sure the learned model may speak without the gate: a share of the way from a
+    /// head's threshold to certainty (0.5: halfway). Absent: the gate always applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_confident: Option<f32>,
+    /// How this category's heads (one per data set) combine: `any` (the default: the strongest
+    /// counts), `mean`, or `all` (the weakest counts: every head must agree). `mean` and `all`
+    /// suit heads that each know one domain and misfire outside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_heads: Option<String>,
     /// How much quoted or reported evidence counts for this category; `thresholds.reported_factor`
     /// when absent. Rumours are reported speech by nature, so misinformation keeps it at 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,6 +274,22 @@ pub struct Plan {
     pub(crate) rules: Vec<CompiledRule>,
     /// Per category, what opens the gate for the model's evidence (empty: always open).
     pub(crate) gates: [Vec<RuleRef>; 12],
+    /// Per category, from how sure the model speaks without the gate (`None`: never).
+    pub(crate) model_confident: [Option<f32>; 12],
+    /// Per category, how its heads combine (`model_heads`).
+    pub(crate) model_heads: [HeadsRule; 12],
+}
+
+/// How a category's model heads combine (the plan's `model_heads`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeadsRule {
+    /// The strongest head counts.
+    #[default]
+    Any,
+    /// The heads' mean counts.
+    Mean,
+    /// The weakest head counts: all must agree.
+    All,
 }
 
 #[derive(Debug, Clone)]
@@ -419,6 +444,8 @@ impl Plan {
         let mut reported = [t.reported_factor; 12];
         let mut strong = [t.strong; 12];
         let mut gates: [Vec<RuleRef>; 12] = Default::default();
+        let mut model_confident = [None; 12];
+        let mut model_heads = [HeadsRule::Any; 12];
         let mut responses = [[Response::Monitor; 3]; 12];
         let mut rules = Vec::new();
         for (name, cd) in &doc.categories {
@@ -438,6 +465,19 @@ impl Plan {
             if let Some(f) = cd.reported_factor {
                 c.unit(&format!("{path}.reported_factor"), f);
                 reported[cat.index()] = f;
+            }
+            if let Some(f) = cd.model_confident {
+                c.unit(&format!("{path}.model_confident"), f);
+                if cd.model_gate.is_empty() {
+                    c.err(format!("{path}.model_confident"), "has no model_gate to pass (add one, or remove this)");
+                }
+                model_confident[cat.index()] = Some(f);
+            }
+            match cd.model_heads.as_deref() {
+                None | Some("any") => {}
+                Some("mean") => model_heads[cat.index()] = HeadsRule::Mean,
+                Some("all") => model_heads[cat.index()] = HeadsRule::All,
+                Some(other) => c.err(format!("{path}.model_heads"), format!("unknown value {other:?} (use any, mean or all)")),
             }
             for (i, ts) in cd.terms.iter().enumerate() {
                 let p = format!("{path}.terms[{i}]");
@@ -621,6 +661,8 @@ impl Plan {
             matcher,
             rules,
             gates,
+            model_confident,
+            model_heads,
         })
     }
 

@@ -197,15 +197,35 @@ pub fn train_dense(rows: &[&Example], y: &[bool], o: &TrainOptions) -> (Vec<f32>
     (avg.into_iter().map(|x| x / k).collect(), avg_b / k)
 }
 
-/// Quantises dense weights to `i8` with one scale.
+/// Weights smaller than this share of a head's largest are dropped (set to 0), in
+/// cross-validation and in the shipped model alike: a folded stacked head otherwise has a small
+/// weight in nearly every bucket, which gzip cannot squeeze (the model would pass its 2 MB budget).
+pub const PRUNE: f32 = 3.5 / 127.0;
+
+/// Drops the weights under [`PRUNE`] times the largest.
+pub fn prune(w: &mut [f32]) {
+    let max = w.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    for x in w.iter_mut().filter(|x| x.abs() < PRUNE * max) {
+        *x = 0.0;
+    }
+}
+
+/// Quantises dense weights to `i8` with one scale (after [`prune`]).
 pub fn quantise(name: &str, w: &[f32], bias: f32, threshold: f32) -> (Head, Vec<i8>) {
+    let mut w = w.to_vec();
+    prune(&mut w);
+    let w = &w[..];
     let max = w.iter().fold(0.0f32, |m, x| m.max(x.abs())).max(1e-12);
     let scale = max / 127.0;
     (Head { name: name.to_string(), scale, bias, threshold }, w.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect())
 }
 
+fn logit(w: &[f32], b: f32, e: &Example) -> f32 {
+    b + e.feats.iter().map(|(i, v)| w[*i as usize] * v).sum::<f32>()
+}
+
 fn predict(w: &[f32], b: f32, e: &Example) -> f32 {
-    sigmoid(b + e.feats.iter().map(|(i, v)| w[*i as usize] * v).sum::<f32>())
+    sigmoid(logit(w, b, e))
 }
 
 /// Scores predictions against gold labels.
@@ -335,6 +355,10 @@ pub struct CvResult {
     pub std: f64,
     /// Thresholds chosen on all out-of-fold predictions: what the shipped model uses for this set.
     pub thresholds: [f32; 2],
+    /// Whether this set's heads are stacked (see [`Corpus::stacked`]), and the mean score the
+    /// other way.
+    pub stacked: bool,
+    pub other_mean: Option<f64>,
 }
 
 /// All examples, grouped by data set (index into [`DATASETS`]).
@@ -360,6 +384,51 @@ impl Corpus {
         Ok(Corpus { sets })
     }
 
+    /// The heads stacked onto data set `d`'s heads: those that never see its rows (those it does
+    /// not teach). A set that teaches none (`mlma_hate_en`) is scored by another set's head, so it
+    /// gets that set's.
+    pub fn aux_heads(d: usize) -> Vec<&'static str> {
+        let owner = &DATASETS[teacher(d)];
+        HEADS.iter().copied().filter(|h| !owner.teaches.iter().any(|(t, _)| t == h)).collect()
+    }
+
+    /// Every head trained on all rows, in [`HEADS`] order.
+    pub fn full_heads(&self, o: &TrainOptions) -> Vec<(Vec<f32>, f32)> {
+        std::thread::scope(|s| {
+            let mut out = Vec::new();
+            for chunk in HEADS.chunks(2) {
+                let hs: Vec<_> = chunk.iter().map(|h| s.spawn(move || self.train_head(h, o, &|_, _| false))).collect();
+                for h in hs {
+                    out.push(h.join().expect("a training thread panicked"));
+                }
+            }
+            out
+        })
+    }
+
+    /// A copy where each row also carries, as features, the logits of the heads its data set does
+    /// not teach (trained on the other data sets only, so no row ever sees a head trained on it).
+    pub fn stacked(&self, full: &[(Vec<f32>, f32)], bits: u8) -> Corpus {
+        let sets = self
+            .sets
+            .iter()
+            .enumerate()
+            .map(|(d, set)| {
+                let aux: Vec<usize> = Corpus::aux_heads(d).iter().filter_map(|h| HEADS.iter().position(|x| x == h)).collect();
+                set.iter()
+                    .map(|e| {
+                        // Every logit from the plain features (not from the ones appended here).
+                        let z: Vec<f32> = aux.iter().map(|&h| logit(&full[h].0, full[h].1, e)).collect();
+                        let mut e = e.clone();
+                        e.feats.extend(aux.iter().zip(z).map(|(&h, z)| (aux_index(h, bits), z * AUX_SCALE)));
+                        e
+                    })
+                    .collect()
+            })
+            .collect();
+        Corpus { sets }
+    }
+
     /// Rows and targets teaching `head`, leaving out the rows of data set `except` in `held_out`.
     fn head_rows<'a>(&'a self, head: &str, skip: &dyn Fn(usize, usize) -> bool) -> (Vec<&'a Example>, Vec<bool>) {
         let mut rows = Vec::new();
@@ -367,11 +436,10 @@ impl Corpus {
         for (d, set) in self.sets.iter().enumerate() {
             let Some((_, pos)) = DATASETS[d].teaches.iter().find(|(h, _)| *h == head) else { continue };
             for (i, e) in set.iter().enumerate() {
-                if skip(d, i) {
-                    continue;
+                if !skip(d, i) {
+                    rows.push(e);
+                    y.push(pos.contains(&e.label.as_str()));
                 }
-                rows.push(e);
-                y.push(pos.contains(&e.label.as_str()));
             }
         }
         (rows, y)
@@ -382,6 +450,28 @@ impl Corpus {
         let (rows, y) = self.head_rows(head, skip);
         train_dense(&rows, &y, o)
     }
+}
+
+/// The data set whose heads decide for data set `d`: itself, or the set teaching its first head.
+pub fn teacher(d: usize) -> usize {
+    if !DATASETS[d].teaches.is_empty() {
+        return d;
+    }
+    let head = decision_heads(&DATASETS[d].decision)[0];
+    DATASETS.iter().position(|x| x.teaches.iter().any(|(h, _)| *h == head)).unwrap_or(d)
+}
+
+/// How a stacked head's logit input is scaled (logits span about ±8; features about ±1).
+pub const AUX_SCALE: f32 = 0.5;
+
+/// The bucket of head `h`'s logit as a stacked feature.
+pub fn aux_index(h: usize, bits: u8) -> u32 {
+    let mut x: u64 = 0xcbf29ce484222325;
+    for b in [b'a', b'u', b'x', h as u8] {
+        x ^= b as u64;
+        x = x.wrapping_mul(0x100000001b3);
+    }
+    (x & ((1u64 << bits) - 1)) as u32
 }
 
 /// Stratified k-fold cross-validation on data set `d`.
@@ -406,7 +496,14 @@ pub fn cross_validate(c: &Corpus, d: usize, k: usize, o: &TrainOptions) -> Optio
                     let heads = &heads;
                     s.spawn(move || {
                         let skip = |ds: usize, i: usize| ds == d && fold[i] == f;
-                        let models: Vec<(Vec<f32>, f32)> = heads.iter().map(|h| c.train_head(h, o, &skip)).collect();
+                        let models: Vec<(Vec<f32>, f32)> = heads
+                            .iter()
+                            .map(|h| {
+                                let (mut w, b) = c.train_head(h, o, &skip);
+                                prune(&mut w);
+                                (w, b)
+                            })
+                            .collect();
                         set.iter()
                             .enumerate()
                             .filter(|(i, _)| fold[*i] == f)
@@ -444,18 +541,95 @@ pub fn cross_validate(c: &Corpus, d: usize, k: usize, o: &TrainOptions) -> Optio
     let mean = scores.iter().sum::<f64>() / k as f64;
     let std = (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / k as f64).sqrt();
     let (thresholds, _) = best_thresholds(spec, &probs, &labels);
-    Some(CvResult { stem: spec.stem, rows: set.len(), mean, std, thresholds })
+    Some(CvResult { stem: spec.stem, rows: set.len(), mean, std, thresholds, stacked: false, other_mean: None })
 }
 
-/// Trains every head on all the data and sets each head's threshold from the cross-validation
-/// results (the mean of its data sets' thresholds, weighted by rows).
-pub fn train_model(c: &Corpus, o: &TrainOptions, cv: &[CvResult]) -> Model {
+/// Both ways of training: on the plain features, and stacked. `full` holds every head trained
+/// on all rows with plain features, the heads whose logits are stacked.
+pub struct Corpora {
+    pub plain: Corpus,
+    pub stacked: Corpus,
+    pub full: Vec<(Vec<f32>, f32)>,
+}
+
+impl Corpora {
+    pub fn new(plain: Corpus, o: &TrainOptions) -> Corpora {
+        let full = plain.full_heads(o);
+        let stacked = plain.stacked(&full, o.bits);
+        Corpora { plain, stacked, full }
+    }
+}
+
+/// Cross-validates every known data set (or those named in `only`), plain and stacked, and keeps
+/// the better way for each (a tie keeps plain). A set that teaches no head follows the choice of
+/// the set that teaches its head, when that one was cross-validated first.
+pub fn cross_validate_all(c: &Corpora, k: usize, o: &TrainOptions, only: Option<&[&str]>, log: &mut dyn FnMut(&CvResult, f64)) -> Vec<CvResult> {
+    let mut out: Vec<CvResult> = Vec::new();
+    for (d, spec) in DATASETS.iter().enumerate() {
+        if only.is_some_and(|o| !o.contains(&spec.stem)) {
+            continue;
+        }
+        let t = std::time::Instant::now();
+        let forced = (teacher(d) != d).then(|| out.iter().find(|r| r.stem == DATASETS[teacher(d)].stem).map(|r| r.stacked)).flatten();
+        let plain = if forced != Some(true) { cross_validate(&c.plain, d, k, o) } else { None };
+        let stacked = if forced != Some(false) { cross_validate(&c.stacked, d, k, o) } else { None };
+        let r = match (plain, stacked) {
+            (Some(p), Some(s)) if s.mean > p.mean => CvResult { stacked: true, other_mean: Some(p.mean), ..s },
+            (Some(p), Some(s)) => CvResult { other_mean: Some(s.mean), ..p },
+            (Some(p), None) => p,
+            (None, Some(s)) => CvResult { stacked: true, ..s },
+            (None, None) => continue,
+        };
+        log(&r, t.elapsed().as_secs_f64());
+        out.push(r);
+    }
+    out
+}
+
+/// Trains every head on all the data, plain or stacked as cross-validation chose for the data set
+/// teaching it, and sets each head's threshold from the cross-validation results (the mean of its
+/// data sets' thresholds, weighted by rows).
+///
+/// A stacked head is folded into a plain one: the stacked heads' logits are linear in the same
+/// features, so `w + Σ aⱼ·s·wⱼ` (with `aⱼ` the weight learnt for head `j`'s logit and `s` the
+/// [`AUX_SCALE`]) gives the same scores from the plain features alone — no second pass at
+/// triage time.
+pub fn train_model(c: &Corpora, o: &TrainOptions, cv: &[CvResult]) -> Model {
+    let stacked_head = |h: &str| -> Option<usize> {
+        let d = DATASETS.iter().position(|x| x.teaches.iter().any(|(t, _)| *t == h))?;
+        cv.iter().find(|r| r.stem == DATASETS[d].stem && r.stacked).map(|_| d)
+    };
+    let train = |h: &'static str| -> (Vec<f32>, f32) {
+        let Some(d) = stacked_head(h) else { return c.plain.train_head(h, o, &|_, _| false) };
+        let (mut w, mut b) = c.stacked.train_head(h, o, &|_, _| false);
+        let b0 = b;
+        let aux: Vec<usize> = Corpus::aux_heads(d).iter().filter_map(|x| HEADS.iter().position(|y| y == x)).collect();
+        let base = w.clone();
+        for j in aux {
+            let a = base[aux_index(j, o.bits) as usize] * AUX_SCALE;
+            let (wj, bj) = &c.full[j];
+            for (x, y) in w.iter_mut().zip(wj) {
+                *x += a * y;
+            }
+            b += a * bj;
+        }
+        // The fold must give the stacked head's scores from plain features: checked on the
+        // teaching set's rows before the weights ship.
+        for (plain, stacked) in c.plain.sets[d].iter().zip(&c.stacked.sets[d]).take(200) {
+            let (x, y) = (logit(&w, b, plain), logit(&base, b0, stacked));
+            assert!((x - y).abs() <= 1e-3 * (1.0 + y.abs()), "{h}: folded logit {x} differs from stacked {y}");
+        }
+        (w, b)
+    };
     let heads: Vec<(Head, Vec<i8>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = HEADS.iter().map(|h| s.spawn(move || (h, c.train_head(h, o, &|_, _| false)))).collect();
+        let mut handles = Vec::new();
+        for chunk in HEADS.chunks(2) {
+            let hs: Vec<_> = chunk.iter().map(|h| s.spawn(move || (h, train(h)))).collect();
+            handles.extend(hs.into_iter().map(|x| x.join().expect("a training thread panicked")));
+        }
         handles
             .into_iter()
-            .map(|hd| {
-                let (h, (w, b)) = hd.join().expect("a training thread panicked");
+            .map(|(h, (w, b))| {
                 let (mut sum, mut n) = (0.0f64, 0usize);
                 for r in cv {
                     let Some(spec) = spec(r.stem) else { continue };

@@ -10,7 +10,7 @@ use crate::lang;
 use crate::matcher::{Hit, Target};
 use crate::model::Model;
 use crate::normalise::{normalise_into, Normalised, Token};
-use crate::plan::{Plan, RuleRef};
+use crate::plan::{HeadsRule, Plan, RuleRef};
 use crate::reply::{suggest, Reply, ReplyContext};
 use crate::taxonomy::{Category, Lang, Response, Severity};
 use serde::{Deserialize, Serialize};
@@ -440,11 +440,18 @@ impl Engine {
     #[allow(clippy::too_many_arguments, reason = "the analysis parts it updates, named")]
     fn apply_model(&self, model: &Model, scratch: &mut crate::model::Scratch, tokens: &[crate::normalise::Token], chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
         let lex: [f32; 12] = miss.map(|m| 1.0 - m);
-        // Several heads can speak for one category (one per data set): the strongest counts.
-        // Heads of another language are not even scored, nor heads whose weight below would be
-        // 0 whatever they say (gate closed, or damped to nothing): a weight of 0 changes no score
-        // and, under a flag threshold above 0, gives no evidence, so skipping them changes nothing.
-        let needed = |c: Category| (gate_open[c.index()] && damp[c.index()] != 0.0) || self.plan.flag[c.index()] <= 0.0;
+        // Several heads can speak for one category (one per data set): the strongest counts, or
+        // their mean, or the weakest, as the plan says (`model_heads`).
+        // Heads of another language are not even scored, nor, when the strongest counts, heads
+        // whose weight below is 0 whatever they say (damped to nothing, or gate closed with no
+        // `model_confident` to open it): under the strongest, a weight of 0 changes no score
+        // and, under a flag threshold above 0, gives no evidence, so skipping them changes
+        // nothing. Under the mean or the weakest a 0 counts: those heads are all scored.
+        let needed = |c: Category| {
+            let i = c.index();
+            let zero = damp[i] == 0.0 || (!gate_open[i] && self.plan.model_confident[i].is_none());
+            !zero || self.plan.model_heads[i] != HeadsRule::Any || self.plan.flag[i] <= 0.0
+        };
         let targets: Vec<Option<Category>> =
             (0..model.heads.len()).map(|h| model.target(h).filter(|(c, l)| l.is_none_or(|l| l == lang) && needed(*c)).map(|(c, _)| c)).collect();
         let wanted: Vec<bool> = targets.iter().map(Option::is_some).collect();
@@ -454,6 +461,7 @@ impl Engine {
         let feats = scratch.features(tokens, model.bits, &lex);
         let probs = model.probabilities(feats, &wanted);
         let mut best: [Option<(f32, usize)>; 12] = [None; 12];
+        let mut sums = [(0.0f32, 0u32); 12];
         for (h, (cat, p)) in targets.iter().zip(&probs).enumerate() {
             let (Some(cat), Some(p)) = (cat, p) else { continue };
             let head = &model.heads[h];
@@ -462,17 +470,26 @@ impl Engine {
             let mut w = if *p < t { flag * (p / t).powi(2) } else { flag + (0.95 - flag) * (p - t) / (1.0 - t) };
             // The lexicons saw the category only negated or reported: so does the model.
             w *= damp[cat.index()];
-            if !gate_open[cat.index()] {
+            let sure = self.plan.model_confident[cat.index()].is_some_and(|k| *p >= t + (1.0 - t) * k);
+            if !gate_open[cat.index()] && !sure {
                 // The rules veto: without a foothold in the plan's own words, the data sets'
-                // domains (health news, French racism tweets) would speak for customer messages.
+                // domains (health news, French racism tweets) would speak for customer messages —
+                // unless the plan lets a sure enough model speak alone.
                 w = 0.0;
             }
-            if best[cat.index()].is_none_or(|(b, _)| w > b) {
+            sums[cat.index()].0 += w;
+            sums[cat.index()].1 += 1;
+            let all = self.plan.model_heads[cat.index()] == HeadsRule::All;
+            if best[cat.index()].is_none_or(|(b, _)| if all { w < b } else { w > b }) {
                 best[cat.index()] = Some((w, h));
             }
         }
         for (c, found) in best.iter().enumerate() {
-            let Some((w, head)) = *found else { continue };
+            let Some((mut w, head)) = *found else { continue };
+            if self.plan.model_heads[c] == HeadsRule::Mean {
+                // The strongest head still names the evidence.
+                w = sums[c].0 / sums[c].1.max(1) as f32;
+            }
             miss[c] *= 1.0 - w;
             let (cat, flag) = (Category::ALL[c], self.plan.flag[c]);
             if w >= flag {

@@ -116,3 +116,29 @@ fn timeline_finds_the_burst() {
     assert!(spike.unwrap().starts_with("2026-11-02T09:00:00Z"), "{out}");
     assert!(!out.lines().any(|l| l.starts_with("2026-11-01") && l.ends_with(",spike")), "{out}");
 }
+
+#[test]
+fn eval_scores_a_withheld_file_of_a_known_shape_next_to_the_published_numbers() {
+    // A "withheld" file: real FTR rows under a test-split name, labels and all.
+    let dir = std::env::temp_dir().join(format!("sentinelle-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rows: String = std::fs::read_to_string("../shared/data/ftr_racism_fr.jsonl").expect("../shared/data beside the checkout").lines().step_by(10).map(|l| format!("{l}\n")).collect();
+    let test = dir.join("ftr_racism_fr_test.jsonl");
+    std::fs::write(&test, &rows).unwrap();
+    let (code, out, err) = run(&["eval", "--model", "data/model.bin", "--report", "data/model.json", test.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{err}");
+    let line = out.lines().find(|l| l.contains("ftr_racism_fr_test")).unwrap_or_else(|| panic!("no row for the file: {out}"));
+    let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+    assert_eq!(cells[2], rows.lines().count().to_string());
+    assert_eq!(cells[3], "macro-F1");
+    let score: f64 = cells[4].trim_matches('*').parse().unwrap();
+    assert!((50.0..=100.0).contains(&score), "{line}");
+    assert!(cells[5].contains('±') && cells[8] == "75.3", "CV and plain baseline side by side: {line}");
+    // An unknown shape is refused by name, not guessed.
+    let other = dir.join("mystery.jsonl");
+    std::fs::write(&other, &rows).unwrap();
+    let (code, _, err) = run(&["eval", "--model", "data/model.bin", other.to_str().unwrap()], b"");
+    assert_ne!(code, 0);
+    assert!(err.contains("not a known data set"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

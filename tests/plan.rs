@@ -44,6 +44,9 @@ fn broken_plans_give_path_precise_errors_all_at_once() {
         ("deadline zero", |v| v["deadlines"]["crisis"] = json!(0), "deadlines.crisis: must be at least 1 minute"),
         ("spike ratios", |v| v["spike"]["spike_ratio"] = json!(1.5), "spike.spike_ratio: must not be below spike.elevated_ratio"),
         ("version", |v| v["version"] = json!(2), "version: this engine reads plan version 1, not 2"),
+        ("model_confident out of range", |v| v["categories"]["abuse"]["model_confident"] = json!(2), "categories.abuse.model_confident: must be between 0 and 1, not 2"),
+        ("model_confident without a gate", |v| v["categories"]["complaint"]["model_confident"] = json!(0.5), "categories.complaint.model_confident: has no model_gate to pass"),
+        ("unknown model_heads", |v| v["categories"]["misinformation"]["model_heads"] = json!("most"), "categories.misinformation.model_heads: unknown value \"most\" (use any, mean or all)"),
         ("active incident without keywords", |v| { v["incident"]["active"] = json!(true); v["incident"]["keywords"] = json!({}); }, "incident.keywords: an active incident needs keywords"),
     ];
     for (name, break_it, want) in rows {

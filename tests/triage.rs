@@ -97,6 +97,38 @@ fn the_model_adds_recall_with_evidence_where_the_plan_gives_it_a_foothold() {
     }
 }
 
+/// The first `n` texts labelled `label` in a data set of `../shared/data`.
+fn sentinelle_rows(stem: &str, label: &str, n: usize) -> Vec<String> {
+    let path = format!("../shared/data/{stem}.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e} (the tests need the shared data beside the checkout)"));
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["label"] == label)
+        .filter_map(|v| v["text"].as_str().map(String::from))
+        .take(n)
+        .collect()
+}
+
+#[test]
+fn a_sure_model_passes_the_gate_only_where_the_plan_allows() {
+    // Real offensive tweets from TweetEval with no insult of the plan's own: the abuse gate stays
+    // closed, so only `model_confident` can let the model flag them.
+    let rows = sentinelle_rows("tweeteval_offensive_en", "offensive", 400);
+    let strict = Engine::new(plan_with(|v| {
+        v["categories"]["abuse"].as_object_mut().unwrap().remove("model_confident");
+    }));
+    let lenient = Engine::with_default_plan();
+    let abuse = |e: &Engine, t: &str| e.triage_one(&msg(t), 0, &TriageOptions::default()).categories.iter().any(|c| c.category == Category::Abuse);
+    let (mut only_lenient, mut only_strict) = (0, 0);
+    for t in &rows {
+        let (s, l) = (abuse(&strict, t), abuse(&lenient, t));
+        only_lenient += (l && !s) as usize;
+        only_strict += (s && !l) as usize;
+    }
+    assert_eq!(only_strict, 0, "passing the gate can only add flags");
+    assert!(only_lenient > rows.len() / 20, "a sure model should flag more offensive tweets: {only_lenient} of {}", rows.len());
+}
+
 #[test]
 fn a_closed_model_gate_leaves_the_category_to_the_lexicons() {
     // No misinformation term and no health topic: the fake-news heads must not speak, however

@@ -174,27 +174,22 @@ fn folds(f: &Flags) -> Result<usize, String> {
 }
 
 /// Cross-validates every known data set (or `only`), printing progress on stderr.
-fn cross_validate_all(corpus: &sentinelle::train::Corpus, k: usize, o: &sentinelle::train::TrainOptions, only: Option<&str>) -> Vec<sentinelle::train::CvResult> {
-    use sentinelle::train::{cross_validate, DATASETS};
-    let mut out = Vec::new();
-    for (d, spec) in DATASETS.iter().enumerate() {
-        if only.is_some_and(|o| !o.split(',').any(|s| s == spec.stem)) {
-            continue;
-        }
-        let t = Instant::now();
-        if let Some(r) = cross_validate(corpus, d, k, o) {
-            eprintln!("  {:<30} {:>6} rows  {} {:5.1} ± {:.1}  ({:.1} s)", r.stem, r.rows, spec.metric.name(), r.mean * 100.0, r.std * 100.0, t.elapsed().as_secs_f64());
-            out.push(r);
-        }
-    }
-    out
+fn cross_validate_all(c: &sentinelle::train::Corpora, k: usize, o: &sentinelle::train::TrainOptions, only: Option<&str>) -> Vec<sentinelle::train::CvResult> {
+    let only: Option<Vec<&str>> = only.map(|o| o.split(',').collect());
+    sentinelle::train::cross_validate_all(c, k, o, only.as_deref(), &mut |r, secs| {
+        let metric = sentinelle::train::spec(r.stem).map_or("", |s| s.metric.name());
+        let other = r.other_mean.map_or(String::new(), |m| format!(", {} {:.1}", if r.stacked { "plain" } else { "stacked" }, m * 100.0));
+        eprintln!("  {:<30} {:>6} rows  {} {:5.1} ± {:.1}  {}{}  ({:.1} s)", r.stem, r.rows, metric, r.mean * 100.0, r.std * 100.0, if r.stacked { "stacked" } else { "plain" }, other, secs);
+    })
 }
 
 fn results_table(results: &[sentinelle::train::CvResult], k: usize) -> String {
-    let mut s = format!("| data set | rows | metric (its paper's) | Sentinelle model, stratified {k}-fold CV | published | best offline peer | plain baseline |\n|---|---|---|---|---|---|---|\n");
+    let mut s = format!("| data set | rows | metric (its paper's) | Sentinelle model, stratified {k}-fold CV | heads (the other way) | published | best offline peer | plain baseline |\n|---|---|---|---|---|---|---|---|\n");
     for r in results {
         let Some(spec) = sentinelle::train::spec(r.stem) else { continue };
-        s.push_str(&format!("| {} | {} | {} | **{:.1}** ± {:.1} | {} | {} | {} |\n", r.stem, r.rows, spec.metric.name(), r.mean * 100.0, r.std * 100.0, spec.published, spec.peer, spec.baseline));
+        let way = if r.stacked { "stacked" } else { "plain" };
+        let other = r.other_mean.map_or(String::new(), |m| format!(" ({} {:.1})", if r.stacked { "plain" } else { "stacked" }, m * 100.0));
+        s.push_str(&format!("| {} | {} | {} | **{:.1}** ± {:.1} | {way}{other} | {} | {} | {} |\n", r.stem, r.rows, spec.metric.name(), r.mean * 100.0, r.std * 100.0, spec.published, spec.peer, spec.baseline));
     }
     s
 }
@@ -227,7 +222,7 @@ fn report_json(results: &[sentinelle::train::CvResult], k: usize, o: &sentinelle
         "epochs": o.epochs,
         "datasets": results.iter().map(|r| serde_json::json!({
             "stem": r.stem, "rows": r.rows, "mean": (r.mean * 1000.0).round() / 1000.0, "std": (r.std * 1000.0).round() / 1000.0,
-            "thresholds": r.thresholds,
+            "thresholds": r.thresholds, "stacked": r.stacked,
         })).collect::<Vec<_>>(),
     })
 }
@@ -239,6 +234,7 @@ fn train_cmd(args: &[String]) -> Result<bool, String> {
     let data = f.get("data").map(String::from).unwrap_or_else(default_data_dir);
     let start = Instant::now();
     let corpus = sentinelle::train::Corpus::load(std::path::Path::new(&data), o.bits, &mut |m| eprintln!("{m}"))?;
+    let corpus = sentinelle::train::Corpora::new(corpus, &o);
     eprintln!("cross-validating ({k} folds) to choose thresholds…");
     let results = cross_validate_all(&corpus, k, &o, None);
     eprintln!("training the shipped heads on all rows…");
@@ -260,6 +256,7 @@ fn eval_cmd(args: &[String]) -> Result<bool, String> {
         let bytes = std::fs::read(model_path).map_err(|e| format!("cannot read {model_path}: {e}"))?;
         let model = sentinelle::model::Model::from_bytes(&bytes)?;
         let mut thresholds = std::collections::BTreeMap::new();
+        let mut cv = std::collections::BTreeMap::new();
         let report = f.get("report").unwrap_or("data/model.json");
         if let Ok(text) = std::fs::read_to_string(report) {
             let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{report}: {e}"))?;
@@ -269,16 +266,20 @@ fn eval_cmd(args: &[String]) -> Result<bool, String> {
                     if t.len() == 2 {
                         thresholds.insert(s.to_string(), [t[0], t[1]]);
                     }
+                    if let (Some(m), Some(sd)) = (d["mean"].as_f64(), d["std"].as_f64()) {
+                        cv.insert(s.to_string(), format!("{:.1} ± {:.1}", m * 100.0, sd * 100.0));
+                    }
                 }
             }
         }
         if f.positional.is_empty() {
             return Err("eval --model needs one or more labelled JSONL files".into());
         }
-        println!("| file | rows | metric | score |\n|---|---|---|---|");
+        println!("| file | rows | metric (its paper's) | Sentinelle on this file | Sentinelle, 10-fold CV on the training rows | published | best offline peer | plain baseline |\n|---|---|---|---|---|---|---|---|");
         for p in &f.positional {
             let (s, n, spec) = sentinelle::train::evaluate_file(&model, std::path::Path::new(p), &thresholds)?;
-            println!("| {p} | {n} | {} | {:.1} |", spec.metric.name(), s * 100.0);
+            let cv = cv.get(spec.stem).map_or("—", String::as_str);
+            println!("| {p} | {n} | {} | **{:.1}** | {cv} | {} | {} | {} |", spec.metric.name(), s * 100.0, spec.published, spec.peer, spec.baseline);
         }
         return Ok(true);
     }
@@ -287,6 +288,7 @@ fn eval_cmd(args: &[String]) -> Result<bool, String> {
     let data = f.get("data").map(String::from).unwrap_or_else(default_data_dir);
     let start = Instant::now();
     let corpus = sentinelle::train::Corpus::load(std::path::Path::new(&data), o.bits, &mut |m| eprintln!("{m}"))?;
+    let corpus = sentinelle::train::Corpora::new(corpus, &o);
     let results = cross_validate_all(&corpus, k, &o, f.get("only"));
     let mut table = results_table(&results, k);
     if f.get("only").is_none() {
