@@ -142,3 +142,38 @@ fn eval_scores_a_withheld_file_of_a_known_shape_next_to_the_published_numbers() 
     assert!(err.contains("not a known data set"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn training_is_deterministic_and_its_model_loads() {
+    // Every known data set, cut to its first 120 rows: the whole pipeline (plain and stacked
+    // cross-validation, folding, the fold check, pruning, quantising) in seconds.
+    let dir = std::env::temp_dir().join(format!("sentinelle-train-{}", std::process::id()));
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for entry in std::fs::read_dir("../shared/data").expect("../shared/data beside the checkout") {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "jsonl") {
+            let rows: String = std::fs::read_to_string(&path).unwrap().lines().take(120).map(|l| format!("{l}\n")).collect();
+            std::fs::write(data.join(path.file_name().unwrap()), rows).unwrap();
+        }
+    }
+    let train = |n: &str| {
+        let (out, report) = (dir.join(format!("{n}.bin")), dir.join(format!("{n}.json")));
+        let args = ["train", "--data", data.to_str().unwrap(), "--folds", "3", "--bits", "12", "--epochs", "4", "--out", out.to_str().unwrap(), "--report", report.to_str().unwrap()];
+        let (code, table, err) = run(&args, b"");
+        assert_eq!(code, 0, "{err}");
+        (std::fs::read(out).unwrap(), std::fs::read_to_string(report).unwrap(), table)
+    };
+    let (a, report, table) = train("a");
+    let (b, _, _) = train("b");
+    assert_eq!(a, b, "same files, same options: same bytes");
+    let model = sentinelle::model::Model::from_bytes(&a).expect("the trained model loads");
+    assert_eq!(model.heads.len(), 14);
+    assert!(model.heads.iter().all(|h| h.threshold > 0.0 && h.threshold < 1.0 && h.scale > 0.0), "{:?}", model.heads);
+    let v: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(v["datasets"].as_array().map(Vec::len), Some(12), "{report}");
+    // At least one set stacked: the fold and its check (an assertion inside `train`) ran.
+    assert!(v["datasets"].as_array().unwrap().iter().any(|d| d["stacked"] == true), "{report}");
+    assert!(table.contains("| complaints_en | 120 |"), "{table}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
