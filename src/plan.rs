@@ -619,10 +619,10 @@ impl Plan {
         if s.baseline_windows < 2 {
             c.err("spike.baseline_windows", "must be at least 2");
         }
-        if !(s.elevated_ratio >= 1.0) {
+        if s.elevated_ratio.is_nan() || s.elevated_ratio < 1.0 {
             c.err("spike.elevated_ratio", format!("must be at least 1, not {}", s.elevated_ratio));
         }
-        if !(s.spike_ratio >= s.elevated_ratio) {
+        if s.spike_ratio.is_nan() || s.spike_ratio < s.elevated_ratio {
             c.err("spike.spike_ratio", format!("must not be below spike.elevated_ratio ({} < {})", s.spike_ratio, s.elevated_ratio));
         }
         let minute = 60_000i64;

@@ -140,6 +140,7 @@ impl Template {
 /// Ranked reply suggestions for a message: the incident's holding statement first when the
 /// message is about the active incident, then the templates for the primary category, language
 /// and severity. `seed` rotates the variants so that consecutive replies do not read the same.
+#[allow(clippy::too_many_arguments, reason = "what a reply depends on, named")]
 pub fn suggest(
     plan: &Plan,
     primary: Category,

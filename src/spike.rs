@@ -236,8 +236,8 @@ impl SpikeDetector {
         // While the history is short, a plain running mean; then an EMA over baseline_windows.
         let alpha = 1.0 / self.learned.max(1) as f32;
         let alpha = alpha.max(2.0 / (self.cfg.baseline_windows as f32 + 1.0));
-        for i in 0..13 {
-            self.baseline[i] += alpha * (counts[i] as f32 - self.baseline[i]);
+        for (b, c) in self.baseline.iter_mut().zip(counts) {
+            *b += alpha * (*c as f32 - *b);
         }
     }
 
@@ -319,7 +319,7 @@ mod tests {
         }
         assert!(d.spiking().contains(&Category::DefamationRisk));
         let r = d.finish();
-        let last = r.iter().filter(|r| r.category.is_none()).last().unwrap();
+        let last = r.iter().rfind(|r| r.category.is_none()).unwrap();
         assert_eq!((last.count, last.state), (30, SpikeState::Spike));
         assert!(last.baseline > 0.9 && last.baseline < 1.1, "{}", last.baseline);
     }

@@ -30,7 +30,8 @@ fn the_default_plan_validates_and_has_templates_for_everything() {
 
 #[test]
 fn broken_plans_give_path_precise_errors_all_at_once() {
-    let rows: &[(&str, fn(&mut Value), &str)] = &[
+    type Break = fn(&mut Value);
+    let rows: &[(&str, Break, &str)] = &[
         ("unknown template variable", |v| v["templates"][4]["body"] = json!("Bonjour {ordre}"), "templates[4].body: unknown variable {ordre}"),
         ("unclosed brace", |v| v["templates"][0]["body"] = json!("Bonjour {author"), "templates[0].body: unclosed {"),
         ("unknown category key", |v| v["categories"]["spam"] = json!({"terms": []}), "categories.spam: unknown category"),

@@ -48,7 +48,7 @@ fn main() -> ExitCode {
             println!("sentinelle {}", sentinelle::VERSION);
             Ok(true)
         }
-        _ => Err(format!("{USAGE}")),
+        _ => Err(USAGE.to_string()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -574,7 +574,6 @@ fn triage(args: &[String]) -> Result<bool, String> {
         Ok(())
     };
     reader.read(input, input_format(&f)?, &mut problems, &mut sink)?;
-    drop(sink);
     out.flush().map_err(|e| format!("cannot write output: {e}"))?;
     progress.done();
     for (line, w) in warned {
@@ -641,7 +640,7 @@ fn write_verdict(out: &mut dyn Write, format: &str, msg: &Message, v: &Verdict, 
         _ => {
             if !*wrote_header {
                 *wrote_header = true;
-                writeln!(out, "{:<12} {:<4} {:<22} {:<8} {:<13} {:>6}  {}", "id", "lang", "primary", "severity", "response", "within", "text")?;
+                writeln!(out, "{:<12} {:<4} {:<22} {:<8} {:<13} {:>6}  text", "id", "lang", "primary", "severity", "response", "within")?;
             }
             let snippet: String = msg.text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(60).collect();
             let id: String = v.id.chars().take(12).collect();
@@ -689,7 +688,6 @@ fn timeline(args: &[String]) -> Result<bool, String> {
         Ok(())
     };
     reader.read(input, input_format(&f)?, &mut problems, &mut sink)?;
-    drop(sink);
     for (line, t) in bad_times {
         match t {
             None => problems.report(line, format!("no {time_field:?} value; row left out of the timeline")),
@@ -744,7 +742,7 @@ fn parse_time(s: &str) -> Option<f64> {
     }
     let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     let month = |m: &str| months.iter().position(|x| m.len() >= 3 && x.eq_ignore_ascii_case(&m[..3])).map(|i| i as u32 + 1);
-    let parts: Vec<&str> = s.split(|c: char| c == ' ' || c == ',').filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = s.split([' ', ',']).filter(|p| !p.is_empty()).collect();
     // Twitter: Tue Oct 31 21:45:10 +0000 2017
     if parts.len() == 6 && month(parts[1]).is_some() && parts[3].contains(':') {
         let (h, mi, se) = hms(parts[3])?;
