@@ -23,6 +23,11 @@ pub const MODEL_FORMAT: u16 = 1;
 const FNV_OFFSET: u64 = 0xcbf29ce484222325;
 const FNV_PRIME: u64 = 0x100000001b3;
 
+/// FNV-1a of `bytes` from the standard offset: the hash every feature name goes through.
+pub(crate) fn fnv_hash(bytes: &[u8]) -> u64 {
+    fnv(FNV_OFFSET, bytes)
+}
+
 fn fnv(h: u64, bytes: &[u8]) -> u64 {
     let mut h = h;
     for b in bytes {

@@ -150,6 +150,19 @@ impl Rng {
     }
 }
 
+/// `f` on every item, two at a time (one per core), the results in the items' order.
+fn two_at_a_time<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let f = &f;
+    std::thread::scope(|s| {
+        let mut out = Vec::with_capacity(items.len());
+        for pair in items.chunks(2) {
+            let running: Vec<_> = pair.iter().map(|x| s.spawn(move || f(x))).collect();
+            out.extend(running.into_iter().map(|r| r.join().expect("a training thread panicked")));
+        }
+        out
+    })
+}
+
 /// Logistic regression by AdaGrad with class-balanced weights. Returns dense weights and bias.
 pub fn train_dense(rows: &[&Example], y: &[bool], o: &TrainOptions) -> (Vec<f32>, f32) {
     let n = 1usize << o.bits;
@@ -173,8 +186,7 @@ pub fn train_dense(rows: &[&Example], y: &[bool], o: &TrainOptions) -> (Vec<f32>
         }
         for &k in &order {
             let r = rows[k];
-            let z: f32 = b + r.feats.iter().map(|(i, v)| w[*i as usize] * v).sum::<f32>();
-            let p = sigmoid(z);
+            let p = predict(&w, b, r);
             let g = (p - if y[k] { 1.0 } else { 0.0 }) * if y[k] { wp } else { wn };
             for (i, v) in &r.feats {
                 let i = *i as usize;
@@ -394,16 +406,7 @@ impl Corpus {
 
     /// Every head trained on all rows, in [`HEADS`] order.
     pub fn full_heads(&self, o: &TrainOptions) -> Vec<(Vec<f32>, f32)> {
-        std::thread::scope(|s| {
-            let mut out = Vec::new();
-            for chunk in HEADS.chunks(2) {
-                let hs: Vec<_> = chunk.iter().map(|h| s.spawn(move || self.train_head(h, o, &|_, _| false))).collect();
-                for h in hs {
-                    out.push(h.join().expect("a training thread panicked"));
-                }
-            }
-            out
-        })
+        two_at_a_time(HEADS, |h| self.train_head(h, o, &|_, _| false))
     }
 
     /// A copy where each row also carries, as features, the logits of the heads its data set does
@@ -466,12 +469,7 @@ pub const AUX_SCALE: f32 = 0.5;
 
 /// The bucket of head `h`'s logit as a stacked feature.
 pub fn aux_index(h: usize, bits: u8) -> u32 {
-    let mut x: u64 = 0xcbf29ce484222325;
-    for b in [b'a', b'u', b'x', h as u8] {
-        x ^= b as u64;
-        x = x.wrapping_mul(0x100000001b3);
-    }
-    (x & ((1u64 << bits) - 1)) as u32
+    (crate::model::fnv_hash(&[b'a', b'u', b'x', h as u8]) & ((1u64 << bits) - 1)) as u32
 }
 
 /// Stratified k-fold cross-validation on data set `d`.
@@ -485,44 +483,29 @@ pub fn cross_validate(c: &Corpus, d: usize, k: usize, o: &TrainOptions) -> Optio
     let fold = stratified_folds(&labels, k, o.seed);
     let heads = decision_heads(&spec.decision);
     let mut probs = vec![[1.0f32; 2]; set.len()];
-    // Folds are independent: two at a time, one per core.
-    let per_fold: Vec<Vec<(usize, [f32; 2])>> = std::thread::scope(|s| {
-        let mut out = Vec::new();
-        for chunk in (0..k).collect::<Vec<_>>().chunks(2) {
-            let handles: Vec<_> = chunk
-                .iter()
-                .map(|&f| {
-                    let fold = &fold;
-                    let heads = &heads;
-                    s.spawn(move || {
-                        let skip = |ds: usize, i: usize| ds == d && fold[i] == f;
-                        let models: Vec<(Vec<f32>, f32)> = heads
-                            .iter()
-                            .map(|h| {
-                                let (mut w, b) = c.train_head(h, o, &skip);
-                                prune(&mut w);
-                                (w, b)
-                            })
-                            .collect();
-                        set.iter()
-                            .enumerate()
-                            .filter(|(i, _)| fold[*i] == f)
-                            .map(|(i, e)| {
-                                let mut p = [1.0f32; 2];
-                                for (j, (w, b)) in models.iter().enumerate() {
-                                    p[j] = predict(w, *b, e);
-                                }
-                                (i, p)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for h in handles {
-                out.push(h.join().expect("a training thread panicked"));
-            }
-        }
-        out
+    // Folds are independent.
+    let folds: Vec<usize> = (0..k).collect();
+    let per_fold: Vec<Vec<(usize, [f32; 2])>> = two_at_a_time(&folds, |&f| {
+        let skip = |ds: usize, i: usize| ds == d && fold[i] == f;
+        let models: Vec<(Vec<f32>, f32)> = heads
+            .iter()
+            .map(|h| {
+                let (mut w, b) = c.train_head(h, o, &skip);
+                prune(&mut w);
+                (w, b)
+            })
+            .collect();
+        set.iter()
+            .enumerate()
+            .filter(|(i, _)| fold[*i] == f)
+            .map(|(i, e)| {
+                let mut p = [1.0f32; 2];
+                for (j, (w, b)) in models.iter().enumerate() {
+                    p[j] = predict(w, *b, e);
+                }
+                (i, p)
+            })
+            .collect()
     });
     for f in per_fold {
         for (i, p) in f {
@@ -600,7 +583,11 @@ pub fn train_model(c: &Corpora, o: &TrainOptions, cv: &[CvResult]) -> Model {
         cv.iter().find(|r| r.stem == DATASETS[d].stem && r.stacked).map(|_| d)
     };
     let train = |h: &'static str| -> (Vec<f32>, f32) {
-        let Some(d) = stacked_head(h) else { return c.plain.train_head(h, o, &|_, _| false) };
+        let Some(d) = stacked_head(h) else {
+            // A plain head trained on all rows is one of the heads whose logits are stacked.
+            let i = HEADS.iter().position(|x| *x == h).expect("a known head");
+            return c.full[i].clone();
+        };
         let (mut w, mut b) = c.stacked.train_head(h, o, &|_, _| false);
         let b0 = b;
         let aux: Vec<usize> = Corpus::aux_heads(d).iter().filter_map(|x| HEADS.iter().position(|y| y == x)).collect();
@@ -621,28 +608,21 @@ pub fn train_model(c: &Corpora, o: &TrainOptions, cv: &[CvResult]) -> Model {
         }
         (w, b)
     };
-    let heads: Vec<(Head, Vec<i8>)> = std::thread::scope(|s| {
-        let mut handles = Vec::new();
-        for chunk in HEADS.chunks(2) {
-            let hs: Vec<_> = chunk.iter().map(|h| s.spawn(move || (h, train(h)))).collect();
-            handles.extend(hs.into_iter().map(|x| x.join().expect("a training thread panicked")));
-        }
-        handles
-            .into_iter()
-            .map(|(h, (w, b))| {
-                let (mut sum, mut n) = (0.0f64, 0usize);
-                for r in cv {
-                    let Some(spec) = spec(r.stem) else { continue };
-                    if let Some(pos) = decision_heads(&spec.decision).iter().position(|x| x == h) {
-                        sum += r.thresholds[pos] as f64 * r.rows as f64;
-                        n += r.rows;
-                    }
+    let heads: Vec<(Head, Vec<i8>)> = two_at_a_time(HEADS, |h| (*h, train(h)))
+        .into_iter()
+        .map(|(h, (w, b))| {
+            let (mut sum, mut n) = (0.0f64, 0usize);
+            for r in cv {
+                let Some(spec) = spec(r.stem) else { continue };
+                if let Some(pos) = decision_heads(&spec.decision).iter().position(|x| *x == h) {
+                    sum += r.thresholds[pos] as f64 * r.rows as f64;
+                    n += r.rows;
                 }
-                let t = if n > 0 { (sum / n as f64) as f32 } else { 0.5 };
-                quantise(h, &w, b, t)
-            })
-            .collect()
-    });
+            }
+            let t = if n > 0 { (sum / n as f64) as f32 } else { 0.5 };
+            quantise(h, &w, b, t)
+        })
+        .collect();
     Model::from_heads(o.bits, heads)
 }
 
