@@ -3,31 +3,14 @@
 //!
 //!     cargo run --release --example bench [MESSAGES=20000]
 
+mod common;
+
 use sentinelle::{Engine, Message, Plan, TriageOptions};
 use std::time::Instant;
 
 fn main() {
     let total: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(20_000);
-    let dir = ["../shared/data", "../../shared/data"].into_iter().find(|d| std::path::Path::new(d).is_dir()).expect("../shared/data");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "jsonl")).collect();
-    files.sort();
-    let mut texts = Vec::new();
-    for f in files {
-        for line in std::fs::read_to_string(f).unwrap().lines() {
-            let v: serde_json::Value = match serde_json::from_str(line) {
-                Ok(v) => v,
-                Err(_) => continue,
-            };
-            let mut t = v["text"].as_str().unwrap_or("").to_string();
-            if t.trim().is_empty() {
-                continue;
-            }
-            while t.chars().count() < 200 {
-                t = format!("{t} {t}");
-            }
-            texts.push(t.chars().take(200).collect::<String>());
-        }
-    }
+    let texts = common::texts(true);
     let step = (texts.len() / total).max(1);
     let batch: Vec<Message> = texts.iter().step_by(step).take(total).map(|t| Message { text: t.clone(), ..Default::default() }).collect();
     for (name, engine) in [("lexicons and rules only", Engine::with_model(Plan::default_plan(), None)), ("with the learned model", Engine::with_default_plan())] {

@@ -227,14 +227,19 @@ fn report_json(results: &[sentinelle::train::CvResult], k: usize, o: &sentinelle
     })
 }
 
+/// Every known data set in `data`, featurised, plain and stacked (progress on stderr).
+fn load_corpora(data: &str, o: &sentinelle::train::TrainOptions) -> Result<sentinelle::train::Corpora, String> {
+    let corpus = sentinelle::train::Corpus::load(std::path::Path::new(data), o.bits, &mut |m| eprintln!("{m}"))?;
+    Ok(sentinelle::train::Corpora::new(corpus, o))
+}
+
 fn train_cmd(args: &[String]) -> Result<bool, String> {
     let f = Flags::parse(args, &["data", "out", "report", "folds", "bits", "epochs", "l2", "lr"])?;
     let o = train_options(&f)?;
     let k = folds(&f)?;
     let data = f.get("data").map(String::from).unwrap_or_else(default_data_dir);
     let start = Instant::now();
-    let corpus = sentinelle::train::Corpus::load(std::path::Path::new(&data), o.bits, &mut |m| eprintln!("{m}"))?;
-    let corpus = sentinelle::train::Corpora::new(corpus, &o);
+    let corpus = load_corpora(&data, &o)?;
     eprintln!("cross-validating ({k} folds) to choose thresholds…");
     let results = cross_validate_all(&corpus, k, &o, None);
     eprintln!("training the shipped heads on all rows…");
@@ -287,8 +292,7 @@ fn eval_cmd(args: &[String]) -> Result<bool, String> {
     let k = folds(&f)?;
     let data = f.get("data").map(String::from).unwrap_or_else(default_data_dir);
     let start = Instant::now();
-    let corpus = sentinelle::train::Corpus::load(std::path::Path::new(&data), o.bits, &mut |m| eprintln!("{m}"))?;
-    let corpus = sentinelle::train::Corpora::new(corpus, &o);
+    let corpus = load_corpora(&data, &o)?;
     let results = cross_validate_all(&corpus, k, &o, f.get("only"));
     let mut table = results_table(&results, k);
     if f.get("only").is_none() {
