@@ -114,7 +114,9 @@ impl Template {
 
     /// Renders with `value(name)`; missing values become `[label]` placeholders.
     pub fn render(&self, lang: Lang, plan: &Plan, value: &dyn Fn(&str) -> Option<String>) -> Reply {
-        let mut text = String::new();
+        // The fixed text's length plus room for the values: one allocation, not one per part.
+        let fixed: usize = self.parts.iter().map(|p| if let Part::Text(t) = p { t.len() } else { 0 }).sum();
+        let mut text = String::with_capacity(fixed + 24 * (self.parts.len() / 2 + 1));
         let mut missing = Vec::new();
         for p in &self.parts {
             match p {
