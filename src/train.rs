@@ -49,6 +49,35 @@ pub enum Decision {
     Cascade { heads: [&'static str; 2], classes: [&'static str; 3] },
 }
 
+/// A data set whose withheld test is known to be shifted from its training rows (HatEval's test
+/// was collected apart from its training tweets; the TweetEval paper and the issue both warn of
+/// it). Cross-validation cannot see such a shift, so it is probed by holding out a *target*:
+/// train on the rows about one target, score on the rows about the other.
+#[derive(Debug, Clone, Copy)]
+pub struct Shift {
+    /// The two targets, each by the normalised words that name it (`word*` is a prefix). A row is
+    /// about a target when it has one of its words and none of the other's.
+    pub topics: [(&'static str, &'static [&'static str]); 2],
+    /// The plan lexicon whose score is added to the head's logit, times `prior` (see
+    /// [`Corpus::train_head`]): word lists do not learn the training topics.
+    pub category: Category,
+    /// Chosen with `sentinelle eval`'s topic-shift table (the card shows it for each weight).
+    pub prior: f32,
+}
+
+/// Women and migrants, HatEval's two targets.
+const HATEVAL_SHIFT: Shift = Shift {
+    topics: [
+        ("women", &["woman", "women", "girl*", "bitch*", "whore*", "slut*", "cunt*", "hoe", "hoes", "feminis*", "wife", "wives", "lady", "ladies", "she", "her", "skank*", "female*", "rape", "raped", "rapist*"]),
+        ("migrants", &["immigra*", "migra*", "refugee*", "illegal", "illegals", "border*", "wall", "deport*", "muslim*", "islam*", "invasion", "invader*", "alien*", "asylum", "daca", "buildthatwall", "rapefugee*", "sendthemback", "nodaca", "amnesty"]),
+    ],
+    category: Category::IdentityAttack,
+    // Across targets the mean score climbs from 53.6 (no prior) to 60.0 at 3 and stays there
+    // (60.1 at 4, 60.0 at 6 and 8) while the k-fold score falls 0.6: the smallest weight within
+    // half a point of the best.
+    prior: 3.0,
+};
+
 #[derive(Debug, Clone, Copy)]
 pub struct DatasetSpec {
     pub stem: &'static str,
@@ -64,6 +93,7 @@ pub struct DatasetSpec {
     pub licence: &'static str,
     /// Through the engine: the labels whose rows should land in these categories.
     pub lands: &'static [(&'static str, &'static [Category])],
+    pub shift: Option<&'static Shift>,
 }
 
 const OFFENSIVE: &[Category] = &[Category::Abuse, Category::IdentityAttack, Category::Threat];
@@ -72,22 +102,37 @@ const HATE: &[Category] = &[Category::IdentityAttack];
 /// The data sets the project knows. `twcs_airlines_intent_en` is absent on purpose: it is
 /// CC BY-NC-SA and for studying replies, not for training shipped weights.
 pub const DATASETS: &[DatasetSpec] = &[
-    DatasetSpec { stem: "complaints_en", field: "label", teaches: &[("complaint_en", &["complaint"])], decision: Decision::Binary { head: "complaint_en", positive: "complaint", negative: "not_complaint" }, metric: Metric::MacroF1, published: "LR 78 · best 79 · transformers 87", peer: "—", baseline: "76.4", licence: "none stated", lands: &[("complaint", &[Category::Complaint])] },
-    DatasetSpec { stem: "tweeteval_offensive_en", field: "label", teaches: &[("offensive_en", &["offensive"])], decision: Decision::Binary { head: "offensive_en", positive: "offensive", negative: "not-offensive" }, metric: Metric::MacroF1, published: "FastText 73.4 · RoBERTa 80.5", peer: "73.2", baseline: "73.2", licence: "no restrictions", lands: &[("offensive", OFFENSIVE)] },
-    DatasetSpec { stem: "tweeteval_hate_en", field: "label", teaches: &[("hate_en", &["hate"])], decision: Decision::Binary { head: "hate_en", positive: "hate", negative: "not-hate" }, metric: Metric::MacroF1, published: "FastText 50.6 · BERTweet 56.4", peer: "54.6", baseline: "42.6", licence: "no restrictions", lands: &[("hate", HATE)] },
-    DatasetSpec { stem: "hatexplain_en", field: "label", teaches: &[("hxhate_en", &["hatespeech"]), ("hxoffensive_en", &["hatespeech", "offensive"])], decision: Decision::Cascade { heads: ["hxhate_en", "hxoffensive_en"], classes: ["hatespeech", "offensive", "normal"] }, metric: Metric::MacroF1, published: "CNN-GRU 61.4 · BERT 67.4", peer: "—", baseline: "59.2", licence: "MIT", lands: &[("hatespeech", HATE), ("offensive", &[Category::Abuse])] },
-    DatasetSpec { stem: "constraint_covid_fakenews_en", field: "label", teaches: &[("fake_en", &["fake"])], decision: Decision::Binary { head: "fake_en", positive: "fake", negative: "real" }, metric: Metric::WeightedF1, published: "SVM 93.3", peer: "—", baseline: "95.6", licence: "none stated", lands: &[("fake", &[Category::Misinformation])] },
-    DatasetSpec { stem: "mlma_hate_fr", field: "binary_label", teaches: &[("toxic_fr", &["toxic"])], decision: Decision::Binary { head: "toxic_fr", positive: "toxic", negative: "normal" }, metric: Metric::MacroF1, published: "—", peer: "31.7", baseline: "62.1", licence: "MIT", lands: &[("toxic", OFFENSIVE)] },
-    DatasetSpec { stem: "ftr_racism_fr", field: "label", teaches: &[("racism_fr", &["racist"])], decision: Decision::Binary { head: "racism_fr", positive: "racist", negative: "non_racist" }, metric: Metric::MacroF1, published: "—", peer: "61.5", baseline: "75.3", licence: "MIT", lands: &[("racist", HATE)] },
-    DatasetSpec { stem: "davidson_hate_offensive_en", field: "label", teaches: &[("dvhate_en", &["hate_speech"]), ("dvoffensive_en", &["hate_speech", "offensive_language"])], decision: Decision::Cascade { heads: ["dvhate_en", "dvoffensive_en"], classes: ["hate_speech", "offensive_language", "neither"] }, metric: Metric::WeightedF1, published: "LR weighted F1 ≈ 90", peer: "—", baseline: "—", licence: "MIT", lands: &[("hate_speech", HATE), ("offensive_language", OFFENSIVE)] },
-    DatasetSpec { stem: "tweeteval_sentiment_en", field: "label", teaches: &[("positive_en", &["positive"]), ("negative_en", &["negative"])], decision: Decision::Cascade { heads: ["negative_en", "positive_en"], classes: ["negative", "positive", "neutral"] }, metric: Metric::MacroRecall, published: "SVM 62.9 · TimeLMs 73.7", peer: "—", baseline: "—", licence: "no restrictions", lands: &[("positive", &[Category::Praise])] },
-    DatasetSpec { stem: "mlma_hate_en", field: "binary_label", teaches: &[], decision: Decision::Binary { head: "offensive_en", positive: "toxic", negative: "normal" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "MIT", lands: &[("toxic", OFFENSIVE)] },
-    DatasetSpec { stem: "cyberagressionado_fr", field: "label", teaches: &[("cyber_fr", &["hate_speech"])], decision: Decision::Binary { head: "cyber_fr", positive: "hate_speech", negative: "not_hate_speech" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "none stated", lands: &[("hate_speech", OFFENSIVE)] },
-    DatasetSpec { stem: "coaid_en", field: "label", teaches: &[("claim_en", &["fake"])], decision: Decision::Binary { head: "claim_en", positive: "fake", negative: "real" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "none stated", lands: &[("fake", &[Category::Misinformation])] },
+    DatasetSpec { stem: "complaints_en", field: "label", teaches: &[("complaint_en", &["complaint"])], decision: Decision::Binary { head: "complaint_en", positive: "complaint", negative: "not_complaint" }, metric: Metric::MacroF1, published: "LR 78 · best 79 · transformers 87", peer: "—", baseline: "76.4", licence: "none stated", lands: &[("complaint", &[Category::Complaint])], shift: None },
+    DatasetSpec { stem: "tweeteval_offensive_en", field: "label", teaches: &[("offensive_en", &["offensive"])], decision: Decision::Binary { head: "offensive_en", positive: "offensive", negative: "not-offensive" }, metric: Metric::MacroF1, published: "FastText 73.4 · RoBERTa 80.5", peer: "73.2", baseline: "73.2", licence: "no restrictions", lands: &[("offensive", OFFENSIVE)], shift: None },
+    DatasetSpec { stem: "tweeteval_hate_en", field: "label", teaches: &[("hate_en", &["hate"])], decision: Decision::Binary { head: "hate_en", positive: "hate", negative: "not-hate" }, metric: Metric::MacroF1, published: "FastText 50.6 · BERTweet 56.4", peer: "54.6", baseline: "42.6", licence: "no restrictions", lands: &[("hate", HATE)], shift: Some(&HATEVAL_SHIFT) },
+    DatasetSpec { stem: "hatexplain_en", field: "label", teaches: &[("hxhate_en", &["hatespeech"]), ("hxoffensive_en", &["hatespeech", "offensive"])], decision: Decision::Cascade { heads: ["hxhate_en", "hxoffensive_en"], classes: ["hatespeech", "offensive", "normal"] }, metric: Metric::MacroF1, published: "CNN-GRU 61.4 · BERT 67.4", peer: "—", baseline: "59.2", licence: "MIT", lands: &[("hatespeech", HATE), ("offensive", &[Category::Abuse])], shift: None },
+    DatasetSpec { stem: "constraint_covid_fakenews_en", field: "label", teaches: &[("fake_en", &["fake"])], decision: Decision::Binary { head: "fake_en", positive: "fake", negative: "real" }, metric: Metric::WeightedF1, published: "SVM 93.3", peer: "—", baseline: "95.6", licence: "none stated", lands: &[("fake", &[Category::Misinformation])], shift: None },
+    DatasetSpec { stem: "mlma_hate_fr", field: "binary_label", teaches: &[("toxic_fr", &["toxic"])], decision: Decision::Binary { head: "toxic_fr", positive: "toxic", negative: "normal" }, metric: Metric::MacroF1, published: "—", peer: "31.7", baseline: "62.1", licence: "MIT", lands: &[("toxic", OFFENSIVE)], shift: None },
+    DatasetSpec { stem: "ftr_racism_fr", field: "label", teaches: &[("racism_fr", &["racist"])], decision: Decision::Binary { head: "racism_fr", positive: "racist", negative: "non_racist" }, metric: Metric::MacroF1, published: "—", peer: "61.5", baseline: "75.3", licence: "MIT", lands: &[("racist", HATE)], shift: None },
+    DatasetSpec { stem: "davidson_hate_offensive_en", field: "label", teaches: &[("dvhate_en", &["hate_speech"]), ("dvoffensive_en", &["hate_speech", "offensive_language"])], decision: Decision::Cascade { heads: ["dvhate_en", "dvoffensive_en"], classes: ["hate_speech", "offensive_language", "neither"] }, metric: Metric::WeightedF1, published: "LR weighted F1 ≈ 90", peer: "—", baseline: "—", licence: "MIT", lands: &[("hate_speech", HATE), ("offensive_language", OFFENSIVE)], shift: None },
+    DatasetSpec { stem: "tweeteval_sentiment_en", field: "label", teaches: &[("positive_en", &["positive"]), ("negative_en", &["negative"])], decision: Decision::Cascade { heads: ["negative_en", "positive_en"], classes: ["negative", "positive", "neutral"] }, metric: Metric::MacroRecall, published: "SVM 62.9 · TimeLMs 73.7", peer: "—", baseline: "—", licence: "no restrictions", lands: &[("positive", &[Category::Praise])], shift: None },
+    DatasetSpec { stem: "mlma_hate_en", field: "binary_label", teaches: &[], decision: Decision::Binary { head: "offensive_en", positive: "toxic", negative: "normal" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "MIT", lands: &[("toxic", OFFENSIVE)], shift: None },
+    DatasetSpec { stem: "cyberagressionado_fr", field: "label", teaches: &[("cyber_fr", &["hate_speech"])], decision: Decision::Binary { head: "cyber_fr", positive: "hate_speech", negative: "not_hate_speech" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "none stated", lands: &[("hate_speech", OFFENSIVE)], shift: None },
+    DatasetSpec { stem: "coaid_en", field: "label", teaches: &[("claim_en", &["fake"])], decision: Decision::Binary { head: "claim_en", positive: "fake", negative: "real" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "none stated", lands: &[("fake", &[Category::Misinformation])], shift: None },
 ];
 
 pub fn spec(stem: &str) -> Option<&'static DatasetSpec> {
     DATASETS.iter().find(|d| d.stem == stem)
+}
+
+/// Which of the shift's targets a row is about: 1 or 2, or 0 for both or neither.
+fn topic_of(shift: &Shift, tokens: &[crate::normalise::Token]) -> u8 {
+    let names = |words: &[&str]| {
+        tokens.iter().any(|t| words.iter().any(|w| match w.strip_suffix('*') {
+            Some(prefix) => t.text.starts_with(prefix),
+            None => t.text == *w,
+        }))
+    };
+    match (names(shift.topics[0].1), names(shift.topics[1].1)) {
+        (true, false) => 1,
+        (false, true) => 2,
+        _ => 0,
+    }
 }
 
 /// One labelled row with its features.
@@ -97,6 +142,8 @@ pub struct Example {
     pub label: String,
     pub feats: Vec<(u32, f32)>,
     pub group_ends: [usize; 2],
+    /// For a data set with a [`Shift`]: 1 or 2 when the row is about that target only, else 0.
+    pub topic: u8,
 }
 
 /// Training settings.
@@ -134,8 +181,10 @@ pub fn load(path: &Path, dataset: usize, field: &str, bits: u8, lexicon: &Engine
             skipped += 1;
             continue;
         }
-        let f = features_with_lexicon(&normalise(t).tokens, bits, &lexicon.lexicon_scores(t));
-        out.push(Example { dataset, label: label.to_string(), feats: f.items.iter().map(|x| (x.index, x.value)).collect(), group_ends: f.group_ends });
+        let n = normalise(t);
+        let f = features_with_lexicon(&n.tokens, bits, &lexicon.lexicon_scores(t));
+        let topic = DATASETS.get(dataset).and_then(|d| d.shift).map_or(0, |s| topic_of(s, &n.tokens));
+        out.push(Example { dataset, label: label.to_string(), feats: f.items.iter().map(|x| (x.index, x.value)).collect(), group_ends: f.group_ends, topic });
     }
     Ok((out, skipped))
 }
@@ -404,9 +453,11 @@ impl Corpus {
         HEADS.iter().copied().filter(|h| !owner.teaches.iter().any(|(t, _)| t == h)).collect()
     }
 
-    /// Every head trained on all rows, in [`HEADS`] order.
+    /// Every head trained on all rows, in [`HEADS`] order, without lexicon priors: these are the
+    /// heads whose logits other data sets' heads read when stacked, and in-domain they learn best
+    /// how far to trust them as fitted.
     pub fn full_heads(&self, o: &TrainOptions) -> Vec<(Vec<f32>, f32)> {
-        two_at_a_time(HEADS, |h| self.train_head(h, o, &|_, _| false))
+        two_at_a_time(HEADS, |h| self.train_head_raw(h, o, &|_, _| false))
     }
 
     /// A copy where each row also carries, as features, the logits of the heads its data set does
@@ -448,11 +499,34 @@ impl Corpus {
         (rows, y)
     }
 
-    /// Trains one head on every data set that teaches it, except the skipped rows.
+    /// Trains one head on every data set that teaches it, except the skipped rows, and adds its
+    /// lexicon prior (see [`Shift`]): after fitting, so that the fit cannot undo it.
     pub fn train_head(&self, head: &str, o: &TrainOptions, skip: &dyn Fn(usize, usize) -> bool) -> (Vec<f32>, f32) {
+        let (mut w, b) = self.train_head_raw(head, o, skip);
+        if let Some((shift, _)) = shift_of(head) {
+            add_prior(&mut w, shift, shift.prior, o.bits);
+        }
+        (w, b)
+    }
+
+    /// The same without the prior.
+    fn train_head_raw(&self, head: &str, o: &TrainOptions, skip: &dyn Fn(usize, usize) -> bool) -> (Vec<f32>, f32) {
         let (rows, y) = self.head_rows(head, skip);
         train_dense(&rows, &y, o)
     }
+}
+
+/// The shift of the data set teaching `head`, if it has one, with that set's index.
+fn shift_of(head: &str) -> Option<(&'static Shift, usize)> {
+    let d = DATASETS.iter().position(|x| x.teaches.iter().any(|(t, _)| *t == head))?;
+    DATASETS[d].shift.map(|s| (s, d))
+}
+
+/// Adds `prior` to the weight of the shift's lexicon feature (its score in the plan's word lists,
+/// a feature of every row: see [`crate::model::features_with_lexicon`]).
+fn add_prior(w: &mut [f32], shift: &Shift, prior: f32, bits: u8) {
+    let at = crate::model::fnv_hash(&[b'l', shift.category.index() as u8]) & ((1u64 << bits) - 1);
+    w[at as usize] += prior;
 }
 
 /// The data set whose heads decide for data set `d`: itself, or the set teaching its first head.
@@ -512,19 +586,100 @@ pub fn cross_validate(c: &Corpus, d: usize, k: usize, o: &TrainOptions) -> Optio
             probs[i] = p;
         }
     }
-    // Score each fold with thresholds chosen on the other folds' predictions.
+    let (mean, std, thresholds) = fold_scores(spec, &probs, &labels, &fold, k);
+    Some(CvResult { stem: spec.stem, rows: set.len(), mean, std, thresholds, stacked: false, other_mean: None })
+}
+
+/// Scores each fold with thresholds chosen on the other folds' predictions: the mean and spread
+/// of the fold scores, and the thresholds chosen on all the out-of-fold predictions.
+fn fold_scores(spec: &DatasetSpec, probs: &[[f32; 2]], labels: &[&str], fold: &[usize], k: usize) -> (f64, f64, [f32; 2]) {
     let classes = decision_classes(&spec.decision);
     let mut scores = Vec::new();
     for f in 0..k {
-        let (other_p, other_g): (Vec<[f32; 2]>, Vec<&str>) = (0..set.len()).filter(|i| fold[*i] != f).map(|i| (probs[i], labels[i])).unzip();
+        let (other_p, other_g): (Vec<[f32; 2]>, Vec<&str>) = (0..probs.len()).filter(|i| fold[*i] != f).map(|i| (probs[i], labels[i])).unzip();
         let (t, _) = best_thresholds(spec, &other_p, &other_g);
-        let (gold, pred): (Vec<&str>, Vec<&str>) = (0..set.len()).filter(|i| fold[*i] == f).map(|i| (labels[i], decide(&spec.decision, probs[i], t))).unzip();
+        let (gold, pred): (Vec<&str>, Vec<&str>) = (0..probs.len()).filter(|i| fold[*i] == f).map(|i| (labels[i], decide(&spec.decision, probs[i], t))).unzip();
         scores.push(score(spec.metric, &classes, &gold, &pred));
     }
     let mean = scores.iter().sum::<f64>() / k as f64;
     let std = (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / k as f64).sqrt();
-    let (thresholds, _) = best_thresholds(spec, &probs, &labels);
-    Some(CvResult { stem: spec.stem, rows: set.len(), mean, std, thresholds, stacked: false, other_mean: None })
+    let (thresholds, _) = best_thresholds(spec, probs, labels);
+    (mean, std, thresholds)
+}
+
+/// One lexicon prior tried on a shifted data set: its k-fold score, and its score across targets
+/// (trained on the rows about one target, scored on the rows about the other, with the threshold
+/// cross-validation chose for that prior), each way.
+#[derive(Debug, Clone)]
+pub struct ShiftProbe {
+    pub prior: f32,
+    pub cv: f64,
+    pub across: [f64; 2],
+    /// Rows about each target.
+    pub rows: [usize; 2],
+}
+
+/// Tries each lexicon prior on data set `d` (which has a [`Shift`] and a binary decision), with
+/// its heads trained the way cross-validation chose (`stacked` or plain).
+pub fn shift_probe(c: &Corpora, d: usize, stacked: bool, k: usize, o: &TrainOptions, priors: &[f32]) -> Option<Vec<ShiftProbe>> {
+    let spec = &DATASETS[d];
+    let shift = spec.shift?;
+    let Decision::Binary { head, .. } = spec.decision else { return None };
+    let corpus = if stacked { &c.stacked } else { &c.plain };
+    let set = &corpus.sets[d];
+    if set.is_empty() {
+        return None;
+    }
+    let labels: Vec<&str> = set.iter().map(|e| e.label.as_str()).collect();
+    let fold = stratified_folds(&labels, k, o.seed);
+    // With each prior: the weights as shipped (prior added, then pruned), and their predictions.
+    let with_prior = |w: &[f32], a: f32| {
+        let mut w = w.to_vec();
+        add_prior(&mut w, shift, a, o.bits);
+        prune(&mut w);
+        w
+    };
+    let folds: Vec<usize> = (0..k).collect();
+    let per_fold: Vec<Vec<Vec<(usize, f32)>>> = two_at_a_time(&folds, |&f| {
+        let (w, b) = corpus.train_head_raw(head, o, &|ds, i| ds == d && fold[i] == f);
+        priors
+            .iter()
+            .map(|&a| {
+                let w = with_prior(&w, a);
+                set.iter().enumerate().filter(|(i, _)| fold[*i] == f).map(|(i, e)| (i, predict(&w, b, e))).collect()
+            })
+            .collect()
+    });
+    let ways = [(1u8, 2u8), (2, 1)];
+    let across: Vec<Vec<Vec<(usize, f32)>>> = two_at_a_time(&ways, |&(from, to)| {
+        let (w, b) = corpus.train_head_raw(head, o, &|ds, i| ds == d && set[i].topic != from);
+        priors
+            .iter()
+            .map(|&a| {
+                let w = with_prior(&w, a);
+                set.iter().enumerate().filter(|(_, e)| e.topic == to).map(|(i, e)| (i, predict(&w, b, e))).collect()
+            })
+            .collect()
+    });
+    let classes = decision_classes(&spec.decision);
+    let rows = [1u8, 2].map(|t| set.iter().filter(|e| e.topic == t).count());
+    let out = priors
+        .iter()
+        .enumerate()
+        .map(|(j, &prior)| {
+            let mut probs = vec![[1.0f32; 2]; set.len()];
+            for (i, p) in per_fold.iter().flat_map(|f| &f[j]) {
+                probs[*i][0] = *p;
+            }
+            let (cv, _, t) = fold_scores(spec, &probs, &labels, &fold, k);
+            let across = [0, 1].map(|w| {
+                let (gold, pred): (Vec<&str>, Vec<&str>) = across[w][j].iter().map(|(i, p)| (labels[*i], decide(&spec.decision, [*p, 1.0], t))).unzip();
+                score(spec.metric, &classes, &gold, &pred)
+            });
+            ShiftProbe { prior, cv, across, rows }
+        })
+        .collect();
+    Some(out)
 }
 
 /// Both ways of training: on the plain features, and stacked. `full` holds every head trained
@@ -544,7 +699,8 @@ impl Corpora {
 }
 
 /// Cross-validates every known data set (or those named in `only`), plain and stacked, and keeps
-/// the better way for each (a tie keeps plain). A set that teaches no head follows the choice of
+/// the better way for each (a tie keeps plain; a set with a [`Shift`] is judged on the mean of
+/// its k-fold score and its score across targets). A set that teaches no head follows the choice of
 /// the set that teaches its head, when that one was cross-validated first.
 pub fn cross_validate_all(c: &Corpora, k: usize, o: &TrainOptions, only: Option<&[&str]>, log: &mut dyn FnMut(&CvResult, f64)) -> Vec<CvResult> {
     let mut out: Vec<CvResult> = Vec::new();
@@ -556,11 +712,19 @@ pub fn cross_validate_all(c: &Corpora, k: usize, o: &TrainOptions, only: Option<
         let forced = (teacher(d) != d).then(|| out.iter().find(|r| r.stem == DATASETS[teacher(d)].stem).map(|r| r.stacked)).flatten();
         let plain = if forced != Some(true) { cross_validate(&c.plain, d, k, o) } else { None };
         let stacked = if forced != Some(false) { cross_validate(&c.stacked, d, k, o) } else { None };
+        // A shifted set weighs its score across targets as much as its k-fold score.
+        let across = |stacked: bool| -> Option<f64> {
+            let shift = spec.shift?;
+            let probe = shift_probe(c, d, stacked, k, o, &[shift.prior])?;
+            probe.first().map(|p| (p.across[0] + p.across[1]) / 2.0)
+        };
+        let merit = |r: &CvResult| across(r.stacked).map_or(r.mean, |a| (r.mean + a) / 2.0);
+        let stacked = stacked.map(|s| CvResult { stacked: true, ..s });
         let r = match (plain, stacked) {
-            (Some(p), Some(s)) if s.mean > p.mean => CvResult { stacked: true, other_mean: Some(p.mean), ..s },
+            (Some(p), Some(s)) if merit(&s) > merit(&p) => CvResult { other_mean: Some(p.mean), ..s },
             (Some(p), Some(s)) => CvResult { other_mean: Some(s.mean), ..p },
             (Some(p), None) => p,
-            (None, Some(s)) => CvResult { stacked: true, ..s },
+            (None, Some(s)) => s,
             (None, None) => continue,
         };
         log(&r, t.elapsed().as_secs_f64());
@@ -584,9 +748,14 @@ pub fn train_model(c: &Corpora, o: &TrainOptions, cv: &[CvResult]) -> Model {
     };
     let train = |h: &'static str| -> (Vec<f32>, f32) {
         let Some(d) = stacked_head(h) else {
-            // A plain head trained on all rows is one of the heads whose logits are stacked.
+            // A plain head trained on all rows is one of the heads whose logits are stacked
+            // (those have no prior: it is added here).
             let i = HEADS.iter().position(|x| *x == h).expect("a known head");
-            return c.full[i].clone();
+            let (mut w, b) = c.full[i].clone();
+            if let Some((shift, _)) = shift_of(h) {
+                add_prior(&mut w, shift, shift.prior, o.bits);
+            }
+            return (w, b);
         };
         let (mut w, mut b) = c.stacked.train_head(h, o, &|_, _| false);
         let b0 = b;
@@ -685,10 +854,43 @@ mod tests {
     }
 
     #[test]
+    fn rows_are_about_one_target_or_neither() {
+        let topic = |t: &str| topic_of(&HATEVAL_SHIFT, &normalise(t).tokens);
+        assert_eq!(topic("Send the ILLEGALS back, #BuildThatWall"), 2);
+        assert_eq!(topic("she is a lying wh0re"), 1);
+        assert_eq!(topic("women and refugees welcome"), 0, "both targets");
+        assert_eq!(topic("nice weather today"), 0, "neither");
+        assert_eq!(topic("Shell stations"), 0, "a prefix only where the list says so (she ≠ shell)");
+    }
+
+    #[test]
+    fn the_prior_is_added_to_the_lexicon_weight_after_fitting() {
+        let d = DATASETS.iter().position(|x| x.stem == "tweeteval_hate_en").unwrap();
+        let lexicon = Engine::with_model(crate::Plan::default_plan(), None);
+        let mk = |t: &str, l: &str| {
+            let f = features_with_lexicon(&normalise(t).tokens, 12, &lexicon.lexicon_scores(t));
+            Example { dataset: d, label: l.into(), feats: f.items.iter().map(|x| (x.index, x.value)).collect(), group_ends: f.group_ends, topic: 0 }
+        };
+        let mut sets = vec![Vec::new(); DATASETS.len()];
+        sets[d] = (0..20).map(|i| if i % 2 == 0 { mk("go back to your country", "hate") } else { mk("lovely day at the beach", "not-hate") }).collect();
+        let c = Corpus { sets };
+        let o = TrainOptions { bits: 12, epochs: 3, ..TrainOptions::default() };
+        let (raw, b0) = c.train_head_raw("hate_en", &o, &|_, _| false);
+        let (with, b1) = c.train_head("hate_en", &o, &|_, _| false);
+        assert_eq!(b0, b1);
+        let at = (crate::model::fnv_hash(&[b'l', Category::IdentityAttack.index() as u8]) & 0xfff) as usize;
+        let changed: Vec<usize> = (0..raw.len()).filter(|&i| raw[i] != with[i]).collect();
+        assert_eq!(changed, vec![at]);
+        assert!((with[at] - raw[at] - HATEVAL_SHIFT.prior).abs() < 1e-6);
+        // Heads of sets without a shift are left as fitted.
+        assert_eq!(c.train_head("offensive_en", &o, &|_, _| false), c.train_head_raw("offensive_en", &o, &|_, _| false));
+    }
+
+    #[test]
     fn logistic_regression_learns_a_separable_toy_problem() {
         let mk = |t: &str, l: &str| {
             let f = crate::model::features(&normalise(t).tokens, 12);
-            Example { dataset: 0, label: l.into(), feats: f.items.iter().map(|x| (x.index, x.value)).collect(), group_ends: f.group_ends }
+            Example { dataset: 0, label: l.into(), feats: f.items.iter().map(|x| (x.index, x.value)).collect(), group_ends: f.group_ends, topic: 0 }
         };
         let rows: Vec<Example> = (0..40).map(|i| if i % 2 == 0 { mk("great lovely service", "pos") } else { mk("awful broken late", "neg") }).collect();
         let refs: Vec<&Example> = rows.iter().collect();

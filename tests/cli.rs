@@ -175,5 +175,12 @@ fn training_is_deterministic_and_its_model_loads() {
     // At least one set stacked: the fold and its check (an assertion inside `train`) ran.
     assert!(v["datasets"].as_array().unwrap().iter().any(|d| d["stacked"] == true), "{report}");
     assert!(table.contains("| complaints_en | 120 |"), "{table}");
+    // The shifted set's probe: every prior tried, trained on one target and scored on the other.
+    let (code, out, err) = run(&["eval", "--data", data.to_str().unwrap(), "--folds", "3", "--bits", "12", "--epochs", "4", "--only", "tweeteval_hate_en"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Topic shift, tweeteval_hate_en") && out.contains("| women → migrants | migrants → women |"), "{out}");
+    let prior = format!("| **{}** |", sentinelle::train::DATASETS.iter().find_map(|d| d.shift).unwrap().prior);
+    assert!(out.contains(&prior), "the shipped prior is marked: {out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("| ") && l.split('|').count() == 7 && !l.contains("prior")).count(), 7, "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

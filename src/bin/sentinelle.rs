@@ -194,6 +194,34 @@ fn results_table(results: &[sentinelle::train::CvResult], k: usize) -> String {
     s
 }
 
+/// The lexicon priors tried on each shifted data set (see `sentinelle::train::Shift`).
+fn shift_table(c: &sentinelle::train::Corpora, results: &[sentinelle::train::CvResult], k: usize, o: &sentinelle::train::TrainOptions) -> String {
+    const PRIORS: &[f32] = &[0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0];
+    let mut s = String::new();
+    for r in results {
+        let Some(d) = sentinelle::train::DATASETS.iter().position(|x| x.stem == r.stem) else { continue };
+        let spec = &sentinelle::train::DATASETS[d];
+        let (Some(shift), Some(probes)) = (spec.shift, sentinelle::train::shift_probe(c, d, r.stacked, k, o, PRIORS)) else { continue };
+        let [(a, _), (b, _)] = shift.topics;
+        let rows = probes.first().map_or([0, 0], |p| p.rows);
+        s.push_str(&format!(
+            "
+Topic shift, {}: trained on the rows about one target only, scored on the rows about the other ({a}: {} rows, {b}: {} rows), with the threshold {k}-fold CV chose; and the {k}-fold CV score. Each row adds the plan's `{}` lexicon score, times the prior, to the head's logit; the shipped prior is {}.
+
+| prior | {k}-fold CV | {a} → {b} | {b} → {a} | across, mean |
+|---|---|---|---|---|
+",
+            r.stem, rows[0], rows[1], shift.category.as_str(), shift.prior
+        ));
+        for p in probes {
+            let mark = if p.prior == shift.prior { "**" } else { "" };
+            s.push_str(&format!("| {mark}{}{mark} | {:.1} | {:.1} | {:.1} | {:.1} |
+", p.prior, p.cv * 100.0, p.across[0] * 100.0, p.across[1] * 100.0, (p.across[0] + p.across[1]) * 50.0));
+        }
+    }
+    s
+}
+
 /// Where each data set's rows land through the whole engine (default plan and shipped model).
 fn landings_table(dir: &std::path::Path) -> Result<String, String> {
     let engine = Engine::with_default_plan();
@@ -295,6 +323,7 @@ fn eval_cmd(args: &[String]) -> Result<bool, String> {
     let corpus = load_corpora(&data, &o)?;
     let results = cross_validate_all(&corpus, k, &o, f.get("only"));
     let mut table = results_table(&results, k);
+    table.push_str(&shift_table(&corpus, &results, k, &o));
     if f.get("only").is_none() {
         table.push_str(&landings_table(std::path::Path::new(&data))?);
     }
