@@ -24,6 +24,7 @@ const FNV_OFFSET: u64 = 0xcbf29ce484222325;
 const FNV_PRIME: u64 = 0x100000001b3;
 
 /// FNV-1a of `bytes` from the standard offset: the hash every feature name goes through.
+#[cfg_attr(not(feature = "cli"), allow(dead_code, reason = "used by training, which is CLI only"))]
 pub(crate) fn fnv_hash(bytes: &[u8]) -> u64 {
     fnv(FNV_OFFSET, bytes)
 }
