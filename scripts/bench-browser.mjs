@@ -1,0 +1,56 @@
+// The wasm engine's triage time per message in real Chromium (headless, the system's), in a page
+// of the demo server, on the same real texts as scripts/bench-wasm.mjs (../shared/data, cut or
+// padded to 200 characters). Prints numbers; asserts nothing.
+//   node scripts/bench-browser.mjs [BATCH=500] [MESSAGES=20000]
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchPlain, startServer } from '../tests/browser/helpers.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const data = ['../shared/data', '../../shared/data'].map((d) => path.resolve(root, d)).find((d) => fs.existsSync(d));
+if (!data) throw new Error('../shared/data not found');
+if (!fs.existsSync(path.join(root, 'build/pkg/sentinelle_bg.wasm'))) throw new Error('build/pkg is missing: run bash scripts/build-wasm.sh');
+const batchSize = Number(process.argv[2] || 500);
+const total = Number(process.argv[3] || 20000);
+
+const texts = [];
+for (const f of fs.readdirSync(data).filter((f) => f.endsWith('.jsonl')).sort()) {
+  for (const line of fs.readFileSync(path.join(data, f), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let t = JSON.parse(line).text || '';
+    if (!t.trim()) continue;
+    while ([...t].length < 200) t += ' ' + t;
+    texts.push([...t].slice(0, 200).join(''));
+  }
+}
+const step = Math.max(1, Math.floor(texts.length / total));
+const sample = [];
+for (let i = 0; sample.length < total && i < texts.length; i += step) sample.push({ id: String(i), text: texts[i] });
+
+const server = await startServer();
+const browser = await launchPlain();
+try {
+  const page = await browser.newPage();
+  await page.goto(server.url + 'triage.html');
+  const result = await page.evaluate(async ({ sample, batchSize }) => {
+    const m = await import('/pkg/sentinelle.js');
+    await m.default({ module_or_path: '/pkg/sentinelle_bg.wasm' });
+    const engine = new m.Engine();
+    const run = () => {
+      const s = performance.now();
+      for (let i = 0; i < sample.length; i += batchSize) engine.triage(sample.slice(i, i + batchSize));
+      return performance.now() - s;
+    };
+    run(); // warm-up
+    const times = [run(), run(), run(), run(), run()].sort((a, b) => a - b);
+    return { times, version: navigator.userAgent };
+  }, { sample, batchSize });
+  const per = (ms) => ((ms * 1000) / sample.length).toFixed(1);
+  const t = result.times;
+  console.log(result.version);
+  console.log(`${sample.length} messages of 200 characters, batches of ${batchSize}: median ${per(t[2])} µs/message (best ${per(t[0])}, worst ${per(t[4])}), including the crossing and the verdict objects`);
+} finally {
+  await browser.close();
+  server.stop();
+}
