@@ -4,29 +4,13 @@
 //   node scripts/bench-browser.mjs [BATCH=500] [MESSAGES=20000]
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launchPlain, startServer } from '../tests/browser/helpers.mjs';
+import { ROOT, benchSample } from './bench-sample.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const data = ['../shared/data', '../../shared/data'].map((d) => path.resolve(root, d)).find((d) => fs.existsSync(d));
-if (!data) throw new Error('../shared/data not found');
-if (!fs.existsSync(path.join(root, 'build/pkg/sentinelle_bg.wasm'))) throw new Error('build/pkg is missing: run bash scripts/build-wasm.sh');
+if (!fs.existsSync(path.join(ROOT, 'build/pkg/sentinelle_bg.wasm'))) throw new Error('build/pkg is missing: run bash scripts/build-wasm.sh');
 const batchSize = Number(process.argv[2] || 500);
 const total = Number(process.argv[3] || 20000);
-
-const texts = [];
-for (const f of fs.readdirSync(data).filter((f) => f.endsWith('.jsonl')).sort()) {
-  for (const line of fs.readFileSync(path.join(data, f), 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    let t = JSON.parse(line).text || '';
-    if (!t.trim()) continue;
-    while ([...t].length < 200) t += ' ' + t;
-    texts.push([...t].slice(0, 200).join(''));
-  }
-}
-const step = Math.max(1, Math.floor(texts.length / total));
-const sample = [];
-for (let i = 0; sample.length < total && i < texts.length; i += step) sample.push({ id: String(i), text: texts[i] });
+const sample = benchSample(total);
 
 const server = await startServer();
 const browser = await launchPlain();

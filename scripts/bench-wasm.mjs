@@ -3,29 +3,12 @@
 //   node scripts/bench-wasm.mjs [BATCH=500] [MESSAGES=20000]
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, benchSample } from './bench-sample.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = process.env.SENTINELLE_PKG || path.join(root, 'build/pkg');
-const data = ['../shared/data', '../../shared/data'].map((d) => path.resolve(root, d)).find((d) => fs.existsSync(d));
-if (!data) throw new Error('../shared/data not found');
+const pkg = process.env.SENTINELLE_PKG || path.join(ROOT, 'build/pkg');
 const batchSize = Number(process.argv[2] || 500);
 const total = Number(process.argv[3] || 20000);
-
-const texts = [];
-for (const f of fs.readdirSync(data).filter((f) => f.endsWith('.jsonl')).sort()) {
-  for (const line of fs.readFileSync(path.join(data, f), 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    let t = JSON.parse(line).text || '';
-    if (!t.trim()) continue;
-    while ([...t].length < 200) t += ' ' + t;
-    texts.push([...t].slice(0, 200).join(''));
-  }
-}
-// A fixed, spread-out sample so every run measures the same messages.
-const step = Math.max(1, Math.floor(texts.length / total));
-const sample = [];
-for (let i = 0; sample.length < total && i < texts.length; i += step) sample.push({ id: String(i), text: texts[i] });
+const sample = benchSample(total);
 
 const m = await import(path.join(pkg, 'sentinelle.js'));
 const t0 = performance.now();

@@ -1,0 +1,27 @@
+// The messages both wasm benchmarks triage: real texts from ../shared/data, cut or padded to 200
+// characters, a fixed spread-out sample so every run measures the same messages.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** `total` messages `{id, text}` of 200 characters. */
+export function benchSample(total) {
+  const data = ['../shared/data', '../../shared/data'].map((d) => path.resolve(ROOT, d)).find((d) => fs.existsSync(d));
+  if (!data) throw new Error('../shared/data not found');
+  const texts = [];
+  for (const f of fs.readdirSync(data).filter((f) => f.endsWith('.jsonl')).sort()) {
+    for (const line of fs.readFileSync(path.join(data, f), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      let t = JSON.parse(line).text || '';
+      if (!t.trim()) continue;
+      while ([...t].length < 200) t += ' ' + t;
+      texts.push([...t].slice(0, 200).join(''));
+    }
+  }
+  const step = Math.max(1, Math.floor(texts.length / total));
+  const sample = [];
+  for (let i = 0; sample.length < total && i < texts.length; i += step) sample.push({ id: String(i), text: texts[i] });
+  return sample;
+}
