@@ -615,6 +615,9 @@ pub struct ShiftProbe {
     pub prior: f32,
     pub cv: f64,
     pub across: [f64; 2],
+    /// Each way, the share of the scored rows predicted positive, and the share that are.
+    pub predicted: [f64; 2],
+    pub actual: [f64; 2],
     /// Rows about each target.
     pub rows: [usize; 2],
 }
@@ -672,11 +675,14 @@ pub fn shift_probe(c: &Corpora, d: usize, stacked: bool, k: usize, o: &TrainOpti
                 probs[*i][0] = *p;
             }
             let (cv, _, t) = fold_scores(spec, &probs, &labels, &fold, k);
-            let across = [0, 1].map(|w| {
+            let (mut scores, mut predicted, mut actual) = ([0.0; 2], [0.0; 2], [0.0; 2]);
+            for w in 0..2 {
                 let (gold, pred): (Vec<&str>, Vec<&str>) = across[w][j].iter().map(|(i, p)| (labels[*i], decide(&spec.decision, [*p, 1.0], t))).unzip();
-                score(spec.metric, &classes, &gold, &pred)
-            });
-            ShiftProbe { prior, cv, across, rows }
+                scores[w] = score(spec.metric, &classes, &gold, &pred);
+                let share = |x: &[&str]| x.iter().filter(|l| **l == classes[0]).count() as f64 / x.len().max(1) as f64;
+                (predicted[w], actual[w]) = (share(&pred), share(&gold));
+            }
+            ShiftProbe { prior, cv, across: scores, predicted, actual, rows }
         })
         .collect();
     Some(out)

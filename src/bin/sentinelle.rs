@@ -205,18 +205,27 @@ fn shift_table(c: &sentinelle::train::Corpora, results: &[sentinelle::train::CvR
         let [(a, _), (b, _)] = shift.topics;
         let rows = probes.first().map_or([0, 0], |p| p.rows);
         s.push_str(&format!(
-            "
-Topic shift, {}: trained on the rows about one target only, scored on the rows about the other ({a}: {} rows, {b}: {} rows), with the threshold {k}-fold CV chose; and the {k}-fold CV score. Each row adds the plan's `{}` lexicon score, times the prior, to the head's logit; the shipped prior is {}.
-
-| prior | {k}-fold CV | {a} → {b} | {b} → {a} | across, mean |
-|---|---|---|---|---|
-",
-            r.stem, rows[0], rows[1], shift.category.as_str(), shift.prior
+            "\nTopic shift, {}: trained on the rows about one target only, scored on the rows about the other ({a}: {} rows, {b}: {} rows), with the threshold {k}-fold CV chose; and the {k}-fold CV score. Each row adds the plan's `{}` lexicon score, times the prior, to the head's logit; the shipped prior is {}. In brackets, the share of the scored rows predicted positive ({:.0} % and {:.0} % are).\n\n| prior | {k}-fold CV | {a} → {b} | {b} → {a} | across, mean |\n|---|---|---|---|---|\n",
+            r.stem,
+            rows[0],
+            rows[1],
+            shift.category.as_str(),
+            shift.prior,
+            probes.first().map_or(0.0, |p| p.actual[0] * 100.0),
+            probes.first().map_or(0.0, |p| p.actual[1] * 100.0)
         ));
         for p in probes {
             let mark = if p.prior == shift.prior { "**" } else { "" };
-            s.push_str(&format!("| {mark}{}{mark} | {:.1} | {:.1} | {:.1} | {:.1} |
-", p.prior, p.cv * 100.0, p.across[0] * 100.0, p.across[1] * 100.0, (p.across[0] + p.across[1]) * 50.0));
+            s.push_str(&format!(
+                "| {mark}{}{mark} | {:.1} | {:.1} ({:.0} %) | {:.1} ({:.0} %) | {:.1} |\n",
+                p.prior,
+                p.cv * 100.0,
+                p.across[0] * 100.0,
+                p.predicted[0] * 100.0,
+                p.across[1] * 100.0,
+                p.predicted[1] * 100.0,
+                (p.across[0] + p.across[1]) * 50.0
+            ));
         }
     }
     s
