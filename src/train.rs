@@ -635,36 +635,19 @@ pub fn shift_probe(c: &Corpora, d: usize, stacked: bool, k: usize, o: &TrainOpti
     }
     let labels: Vec<&str> = set.iter().map(|e| e.label.as_str()).collect();
     let fold = stratified_folds(&labels, k, o.seed);
-    // With each prior: the weights as shipped (prior added, then pruned), and their predictions.
-    let with_prior = |w: &[f32], a: f32| {
-        let mut w = w.to_vec();
-        add_prior(&mut w, shift, a, o.bits);
-        prune(&mut w);
-        w
-    };
+    // With each prior, the weights as shipped and their predictions.
     let folds: Vec<usize> = (0..k).collect();
     let per_fold: Vec<Vec<Vec<(usize, f32)>>> = two_at_a_time(&folds, |&f| {
         let (w, b) = corpus.train_head_raw(head, o, &|ds, i| ds == d && fold[i] == f);
         priors
             .iter()
             .map(|&a| {
-                let w = with_prior(&w, a);
+                let w = with_prior(&w, shift, a, o.bits);
                 set.iter().enumerate().filter(|(i, _)| fold[*i] == f).map(|(i, e)| (i, predict(&w, b, e))).collect()
             })
             .collect()
     });
-    let ways = [(1u8, 2u8), (2, 1)];
-    let across: Vec<Vec<Vec<(usize, f32)>>> = two_at_a_time(&ways, |&(from, to)| {
-        let (w, b) = corpus.train_head_raw(head, o, &|ds, i| ds == d && set[i].topic != from);
-        priors
-            .iter()
-            .map(|&a| {
-                let w = with_prior(&w, a);
-                set.iter().enumerate().filter(|(_, e)| e.topic == to).map(|(i, e)| (i, predict(&w, b, e))).collect()
-            })
-            .collect()
-    });
-    let classes = decision_classes(&spec.decision);
+    let across = across_targets(corpus, d, head, shift, o, priors);
     let rows = [1u8, 2].map(|t| set.iter().filter(|e| e.topic == t).count());
     let out = priors
         .iter()
@@ -677,15 +660,46 @@ pub fn shift_probe(c: &Corpora, d: usize, stacked: bool, k: usize, o: &TrainOpti
             let (cv, _, t) = fold_scores(spec, &probs, &labels, &fold, k);
             let (mut scores, mut predicted, mut actual) = ([0.0; 2], [0.0; 2], [0.0; 2]);
             for w in 0..2 {
-                let (gold, pred): (Vec<&str>, Vec<&str>) = across[w][j].iter().map(|(i, p)| (labels[*i], decide(&spec.decision, [*p, 1.0], t))).unzip();
-                scores[w] = score(spec.metric, &classes, &gold, &pred);
-                let share = |x: &[&str]| x.iter().filter(|l| **l == classes[0]).count() as f64 / x.len().max(1) as f64;
-                (predicted[w], actual[w]) = (share(&pred), share(&gold));
+                (scores[w], predicted[w], actual[w]) = score_across(spec, &labels, &across[w][j], t);
             }
             ShiftProbe { prior, cv, across: scores, predicted, actual, rows }
         })
         .collect();
     Some(out)
+}
+
+/// Each way (trained on the rows about one target, predicting the rows about the other), the
+/// head's predictions with each prior, as `(row, probability)`: indexed `[way][prior]`.
+fn across_targets(corpus: &Corpus, d: usize, head: &str, shift: &Shift, o: &TrainOptions, priors: &[f32]) -> Vec<Vec<Vec<(usize, f32)>>> {
+    let set = &corpus.sets[d];
+    let ways = [(1u8, 2u8), (2, 1)];
+    two_at_a_time(&ways, |&(from, to)| {
+        let (w, b) = corpus.train_head_raw(head, o, &|ds, i| ds == d && set[i].topic != from);
+        priors
+            .iter()
+            .map(|&a| {
+                let w = with_prior(&w, shift, a, o.bits);
+                set.iter().enumerate().filter(|(_, e)| e.topic == to).map(|(i, e)| (i, predict(&w, b, e))).collect()
+            })
+            .collect()
+    })
+}
+
+/// One way's predictions scored with thresholds `t`: the score, the share predicted positive and
+/// the share that is.
+fn score_across(spec: &DatasetSpec, labels: &[&str], preds: &[(usize, f32)], t: [f32; 2]) -> (f64, f64, f64) {
+    let classes = decision_classes(&spec.decision);
+    let (gold, pred): (Vec<&str>, Vec<&str>) = preds.iter().map(|(i, p)| (labels[*i], decide(&spec.decision, [*p, 1.0], t))).unzip();
+    let share = |x: &[&str]| x.iter().filter(|l| **l == classes[0]).count() as f64 / x.len().max(1) as f64;
+    (score(spec.metric, &classes, &gold, &pred), share(&pred), share(&gold))
+}
+
+/// Weights as shipped with lexicon prior `a`: the prior added, then pruned.
+fn with_prior(w: &[f32], shift: &Shift, a: f32, bits: u8) -> Vec<f32> {
+    let mut w = w.to_vec();
+    add_prior(&mut w, shift, a, bits);
+    prune(&mut w);
+    w
 }
 
 /// Both ways of training: on the plain features, and stacked. `full` holds every head trained
@@ -718,13 +732,16 @@ pub fn cross_validate_all(c: &Corpora, k: usize, o: &TrainOptions, only: Option<
         let forced = (teacher(d) != d).then(|| out.iter().find(|r| r.stem == DATASETS[teacher(d)].stem).map(|r| r.stacked)).flatten();
         let plain = if forced != Some(true) { cross_validate(&c.plain, d, k, o) } else { None };
         let stacked = if forced != Some(false) { cross_validate(&c.stacked, d, k, o) } else { None };
-        // A shifted set weighs its score across targets as much as its k-fold score.
-        let across = |stacked: bool| -> Option<f64> {
-            let shift = spec.shift?;
-            let probe = shift_probe(c, d, stacked, k, o, &[shift.prior])?;
-            probe.first().map(|p| (p.across[0] + p.across[1]) / 2.0)
+        // A shifted set weighs its score across targets as much as its k-fold score, each way
+        // scored with the thresholds its cross-validation chose (those the head ships with).
+        let across = |r: &CvResult| -> Option<f64> {
+            let (Some(shift), Decision::Binary { head, .. }) = (spec.shift, spec.decision) else { return None };
+            let corpus = if r.stacked { &c.stacked } else { &c.plain };
+            let labels: Vec<&str> = corpus.sets[d].iter().map(|e| e.label.as_str()).collect();
+            let preds = across_targets(corpus, d, head, shift, o, &[shift.prior]);
+            Some(preds.iter().map(|way| score_across(spec, &labels, &way[0], r.thresholds).0).sum::<f64>() / 2.0)
         };
-        let merit = |r: &CvResult| across(r.stacked).map_or(r.mean, |a| (r.mean + a) / 2.0);
+        let merit = |r: &CvResult| across(r).map_or(r.mean, |a| (r.mean + a) / 2.0);
         let stacked = stacked.map(|s| CvResult { stacked: true, ..s });
         let r = match (plain, stacked) {
             (Some(p), Some(s)) if merit(&s) > merit(&p) => CvResult { other_mean: Some(p.mean), ..s },
