@@ -525,8 +525,7 @@ fn shift_of(head: &str) -> Option<(&'static Shift, usize)> {
 /// Adds `prior` to the weight of the shift's lexicon feature (its score in the plan's word lists,
 /// a feature of every row: see [`crate::model::features_with_lexicon`]).
 fn add_prior(w: &mut [f32], shift: &Shift, prior: f32, bits: u8) {
-    let at = crate::model::fnv_hash(&[b'l', shift.category.index() as u8]) & ((1u64 << bits) - 1);
-    w[at as usize] += prior;
+    w[crate::model::lexicon_index(shift.category.index(), bits) as usize] += prior;
 }
 
 /// The data set whose heads decide for data set `d`: itself, or the set teaching its first head.
@@ -901,7 +900,7 @@ mod tests {
         let (raw, b0) = c.train_head_raw("hate_en", &o, &|_, _| false);
         let (with, b1) = c.train_head("hate_en", &o, &|_, _| false);
         assert_eq!(b0, b1);
-        let at = (crate::model::fnv_hash(&[b'l', Category::IdentityAttack.index() as u8]) & 0xfff) as usize;
+        let at = crate::model::lexicon_index(Category::IdentityAttack.index(), 12) as usize;
         let changed: Vec<usize> = (0..raw.len()).filter(|&i| raw[i] != with[i]).collect();
         assert_eq!(changed, vec![at]);
         assert!((with[at] - raw[at] - HATEVAL_SHIFT.prior).abs() < 1e-6);
