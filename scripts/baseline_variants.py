@@ -10,6 +10,10 @@ tried and not kept" in data/MODEL_CARD.md); the script stays so the card's numbe
            truncated SVD to 100 dimensions, and 512 k-means clusters of those vectors. Adds either
            the clusters as words (TF-IDF of cluster 1–2-grams: --add clusters) or the mean vector
            of the message's words (--add mean, times --scale).
+  targets  (HateXplain only) stacks heads that predict which community a post targets (the
+           annotators' `targets`), trained inside each training fold, their out-of-fold
+           probabilities times --scale added as features: the hate / offensive line is about
+           whom the words are aimed at.
   pool     adds another data set's rows to each training fold, its labels mapped onto this set's
            (--map '{"theirs": "ours"}'), each row weighted --weight times a balanced row here.
 
@@ -17,6 +21,7 @@ Usage:
   python3 scripts/baseline_variants.py vectors --add clusters STEM...
   python3 scripts/baseline_variants.py vectors --add mean [--scale 1] STEM...
   python3 scripts/baseline_variants.py pool --extra STEM --map JSON --weight 0.1[,0.3…] STEM
+  python3 scripts/baseline_variants.py targets --scale 0.5[,1,2…] hatexplain_en
 
 Single-threaded and seeded like baseline_cv.py: the same command prints the same numbers.
 """
@@ -39,7 +44,7 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.class_weight import compute_sample_weight
@@ -115,11 +120,11 @@ def cross_validate(stem, data_dir, fit_predict):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("variant", choices=["vectors", "pool"])
+    ap.add_argument("variant", choices=["vectors", "pool", "targets"])
     ap.add_argument("stems", nargs="+")
     ap.add_argument("--data", default=B.DEFAULT_DIR)
     ap.add_argument("--add", choices=["clusters", "mean"], default="clusters")
-    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--scale", default="1")
     ap.add_argument("--extra")
     ap.add_argument("--map", type=json.loads)
     ap.add_argument("--weight", default="0.1")
@@ -140,7 +145,7 @@ def main():
                 v = [vector[w] for w in words(t) if w in vector]
                 if v:
                     out[i] = np.mean(v, 0)
-            return sp.csr_matrix(out * a.scale)
+            return sp.csr_matrix(out * float(a.scale))
 
         extra = (("clusters", Pipeline([("map", FunctionTransformer(as_clusters)),
                                         ("tfidf", TfidfVectorizer(ngram_range=(1, 2), token_pattern=r"\S+"))]))
@@ -149,10 +154,42 @@ def main():
         def fit_predict(xtr, ytr, xte):
             pipe = Pipeline([("f", FeatureUnion(baseline_features() + [extra])),
                              ("lr", LogisticRegression(class_weight="balanced", max_iter=2000))])
-            return {f"+{a.add}" + (f" ×{a.scale}" if a.add == "mean" else ""): pipe.fit(xtr, ytr).predict(xte)}
+            return {f"+{a.add}" + (f" ×{float(a.scale)}" if a.add == "mean" else ""): pipe.fit(xtr, ytr).predict(xte)}
 
         for stem in a.stems:
             cross_validate(stem, a.data, fit_predict)
+        return
+
+    if a.variant == "targets":
+        if a.stems != ["hatexplain_en"]:
+            sys.exit("baseline_variants.py targets: only hatexplain_en has target communities")
+        communities = ["African", "Women", "Islam", "Homosexual", "Jewish", "Arab", "Refugee", "Hispanic",
+                       "Caucasian", "Men", "Other", "None"]
+        with open(os.path.join(a.data, "hatexplain_en.jsonl"), encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+        by_text = {}
+        for r in rows:
+            by_text.setdefault(r["text"], [c in (r.get("targets") or []) for c in communities])
+        scales = [float(x) for x in a.scale.split(",")]
+
+        def fit_predict(xtr, ytr, xte):
+            feats = FeatureUnion(baseline_features())
+            here, test = feats.fit_transform(xtr), feats.transform(xte)
+            targets = np.array([by_text[t] for t in xtr], dtype=int)
+            ztr, zte = np.zeros((len(xtr), len(communities))), np.zeros((len(xte), len(communities)))
+            for j in range(len(communities)):
+                head = LogisticRegression(class_weight="balanced", max_iter=2000)
+                ztr[:, j] = cross_val_predict(head, here, targets[:, j], cv=KFold(5, shuffle=True, random_state=0),
+                                              method="predict_proba")[:, 1]
+                zte[:, j] = head.fit(here, targets[:, j]).predict_proba(test)[:, 1]
+            out = {}
+            for s in scales:
+                model = LogisticRegression(class_weight="balanced", max_iter=2000)
+                model.fit(sp.hstack([here, sp.csr_matrix(ztr * s)]).tocsr(), ytr)
+                out[f"+targets ×{s}"] = model.predict(sp.hstack([test, sp.csr_matrix(zte * s)]).tocsr())
+            return out
+
+        cross_validate("hatexplain_en", a.data, fit_predict)
         return
 
     if not a.extra or a.map is None:
