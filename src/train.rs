@@ -817,16 +817,52 @@ pub fn train_model(c: &Corpora, o: &TrainOptions, cv: &[CvResult]) -> Model {
     Model::from_heads(o.bits, heads)
 }
 
+/// The data set a test file is of, from its name: `<stem>…` (`mlma_hate_fr_test`,
+/// `tweeteval_hate_en.test`), the longest known stem it starts with. A name that only starts with
+/// a stem less its language (`mlma_hate_test`) matches each language's set: the language most of
+/// its rows say (`lang`, read only then) decides, and an undecided name is an error, never a
+/// guess — MLMA's French test scored with the English heads would look like a real result.
+pub fn spec_for_file(stem: &str, lang: impl FnOnce() -> Option<String>) -> Result<&'static DatasetSpec, String> {
+    let known = || DATASETS.iter().map(|d| d.stem).collect::<Vec<_>>().join(", ");
+    if let Some(d) = DATASETS.iter().filter(|d| stem.starts_with(d.stem)).max_by_key(|d| d.stem.len()) {
+        return Ok(d);
+    }
+    let bare = |d: &DatasetSpec| d.stem.trim_end_matches("_en").trim_end_matches("_fr");
+    let candidates: Vec<&'static DatasetSpec> = DATASETS.iter().filter(|d| stem.starts_with(bare(d))).collect();
+    let longest = candidates.iter().map(|d| bare(d).len()).max();
+    let candidates: Vec<&'static DatasetSpec> = candidates.into_iter().filter(|d| Some(bare(d).len()) == longest).collect();
+    match candidates.as_slice() {
+        [] => Err(format!("{stem}: not a known data set ({})", known())),
+        [d] => Ok(d),
+        several => {
+            let names = several.iter().map(|d| d.stem).collect::<Vec<_>>().join(" or ");
+            let lang = lang().ok_or_else(|| format!("{stem}: {names}? Its rows do not say their language (`lang`): name the file after one"))?;
+            several
+                .iter()
+                .find(|d| d.stem.ends_with(&format!("_{lang}")))
+                .copied()
+                .ok_or_else(|| format!("{stem}: {names}? Its rows are in {lang:?}, neither: name the file after one"))
+        }
+    }
+}
+
+/// The language most rows of a JSONL file give (`lang`), if any row gives one.
+fn file_lang(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        if let Some(l) = serde_json::from_str::<serde_json::Value>(line).ok().and_then(|v| v.get("lang")?.as_str().map(str::to_lowercase)) {
+            *counts.entry(l).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map(|(l, _)| l)
+}
+
 /// Applies a shipped model to a labelled file (a withheld test set of a known shape) with the
 /// thresholds chosen for that data set by cross-validation.
 pub fn evaluate_file(model: &Model, path: &Path, thresholds: &BTreeMap<String, [f32; 2]>) -> Result<(f64, usize, &'static DatasetSpec), String> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-    // A test file may be named `<stem>_test.jsonl` or `<stem>.test.jsonl`: match the known stem it starts with.
-    let spec = DATASETS
-        .iter()
-        .filter(|d| stem.starts_with(d.stem) || stem.starts_with(d.stem.trim_end_matches("_en").trim_end_matches("_fr")))
-        .max_by_key(|d| d.stem.len())
-        .ok_or_else(|| format!("{stem}: not a known data set ({})", DATASETS.iter().map(|d| d.stem).collect::<Vec<_>>().join(", ")))?;
+    let spec = spec_for_file(stem, || file_lang(path))?;
     let d = DATASETS.iter().position(|x| x.stem == spec.stem).unwrap_or(0);
     let lexicon = Engine::with_model(crate::Plan::default_plan(), None);
     let (rows, _) = load(path, d, spec.field, model.bits, &lexicon)?;
@@ -850,6 +886,24 @@ pub fn evaluate_file(model: &Model, path: &Path, thresholds: &BTreeMap<String, [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_test_file_is_matched_to_its_own_data_set_and_language() {
+        let stem = |name: &str, lang: Option<&str>| spec_for_file(name, || lang.map(String::from)).map(|d| d.stem);
+        // The full stem wins over a shorter one that also starts the name (mlma_hate_en is also
+        // "mlma_hate…"): the French test is never scored with the English heads.
+        assert_eq!(stem("mlma_hate_fr", None), Ok("mlma_hate_fr"));
+        assert_eq!(stem("mlma_hate_fr_test", Some("en")), Ok("mlma_hate_fr"));
+        assert_eq!(stem("mlma_hate_en.test", None), Ok("mlma_hate_en"));
+        assert_eq!(stem("tweeteval_hate_en_test", None), Ok("tweeteval_hate_en"));
+        assert_eq!(stem("ftr_racism_test", None), Ok("ftr_racism_fr"));
+        // A name without the language: the rows decide, or it is an error.
+        assert_eq!(stem("mlma_hate_test", Some("fr")), Ok("mlma_hate_fr"));
+        assert_eq!(stem("mlma_hate_test", Some("en")), Ok("mlma_hate_en"));
+        assert!(stem("mlma_hate_test", None).unwrap_err().contains("mlma_hate_fr or mlma_hate_en"));
+        assert!(stem("mlma_hate_test", Some("de")).unwrap_err().contains("\"de\""));
+        assert!(stem("olid_test", Some("en")).unwrap_err().contains("not a known data set"));
+    }
 
     #[test]
     fn metrics_match_hand_computed_values() {

@@ -134,6 +134,15 @@ fn eval_scores_a_withheld_file_of_a_known_shape_next_to_the_published_numbers() 
     let score: f64 = cells[4].trim_matches('*').parse().unwrap();
     assert!((50.0..=100.0).contains(&score), "{line}");
     assert!(cells[5].contains('±') && cells[8] == "75.3", "CV and plain baseline side by side: {line}");
+    // MLMA's French test is scored as MLMA-fr (French heads, its baseline 62.1), although its name
+    // also starts with "mlma_hate", as MLMA-en's does.
+    let mlma: String = std::fs::read_to_string("../shared/data/mlma_hate_fr.jsonl").unwrap().lines().step_by(10).map(|l| format!("{l}\n")).collect();
+    let test = dir.join("mlma_hate_fr_test.jsonl");
+    std::fs::write(&test, &mlma).unwrap();
+    let (code, out, err) = run(&["eval", "--model", "data/model.bin", "--report", "data/model.json", test.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{err}");
+    let line = out.lines().find(|l| l.contains("mlma_hate_fr_test")).unwrap_or_else(|| panic!("no row for the file: {out}"));
+    assert_eq!(line.split('|').map(str::trim).nth(8), Some("62.1"), "{line}");
     // An unknown shape is refused by name, not guessed.
     let other = dir.join("mystery.jsonl");
     std::fs::write(&other, &rows).unwrap();
