@@ -173,7 +173,14 @@ pub fn load(path: &Path, dataset: usize, field: &str, bits: u8, lexicon: &Engine
             continue;
         }
         let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
-        let (Some(t), Some(label)) = (v["text"].as_str(), v[field].as_str()) else {
+        // A number or a boolean is a label too (`0`/`1` exports): kept as written, so that an
+        // evaluation can name it instead of skipping every row.
+        let label = match &v[field] {
+            serde_json::Value::String(s) => Some(s.clone()),
+            x @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => Some(x.to_string()),
+            _ => None,
+        };
+        let (Some(t), Some(label)) = (v["text"].as_str(), label) else {
             skipped += 1;
             continue;
         };
@@ -184,7 +191,7 @@ pub fn load(path: &Path, dataset: usize, field: &str, bits: u8, lexicon: &Engine
         let n = normalise(t);
         let f = features_with_lexicon(&n.tokens, bits, &lexicon.lexicon_scores(t));
         let topic = DATASETS.get(dataset).and_then(|d| d.shift).map_or(0, |s| topic_of(s, &n.tokens));
-        out.push(Example { dataset, label: label.to_string(), feats: f.items.iter().map(|x| (x.index, x.value)).collect(), group_ends: f.group_ends, topic });
+        out.push(Example { dataset, label, feats: f.items.iter().map(|x| (x.index, x.value)).collect(), group_ends: f.group_ends, topic });
     }
     Ok((out, skipped))
 }
@@ -858,17 +865,39 @@ fn file_lang(path: &Path) -> Option<String> {
     counts.into_iter().max_by_key(|(_, n)| *n).map(|(l, _)| l)
 }
 
+/// A labelled file scored by [`evaluate_file`].
+#[derive(Debug)]
+pub struct FileScore {
+    pub spec: &'static DatasetSpec,
+    pub score: f64,
+    pub rows: usize,
+    /// Rows without a text or a label, left out.
+    pub skipped: usize,
+}
+
 /// Applies a shipped model to a labelled file (a withheld test set of a known shape) with the
-/// thresholds chosen for that data set by cross-validation.
-pub fn evaluate_file(model: &Model, path: &Path, thresholds: &BTreeMap<String, [f32; 2]>) -> Result<(f64, usize, &'static DatasetSpec), String> {
+/// thresholds chosen for that data set by cross-validation. A file with no usable row, or with
+/// labels its data set does not have, is refused: a score over the wrong labels would look real.
+pub fn evaluate_file(model: &Model, path: &Path, thresholds: &BTreeMap<String, [f32; 2]>) -> Result<FileScore, String> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     let spec = spec_for_file(stem, || file_lang(path))?;
     let d = DATASETS.iter().position(|x| x.stem == spec.stem).unwrap_or(0);
     let lexicon = Engine::with_model(crate::Plan::default_plan(), None);
-    let (rows, _) = load(path, d, spec.field, model.bits, &lexicon)?;
+    let (rows, skipped) = load(path, d, spec.field, model.bits, &lexicon)?;
+    let classes = decision_classes(&spec.decision);
+    if rows.is_empty() {
+        return Err(format!("{}: no row has both a text and a `{}` label ({skipped} rows without)", path.display(), spec.field));
+    }
+    let mut unknown: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in rows.iter().filter(|e| !classes.contains(&e.label.as_str())) {
+        *unknown.entry(e.label.as_str()).or_default() += 1;
+    }
+    if !unknown.is_empty() {
+        let found = unknown.iter().map(|(l, n)| format!("{l} ({n} rows)")).collect::<Vec<_>>().join(", ");
+        return Err(format!("{}: labels {found} in `{}` are not {}'s ({}): rename them, or name the file after its data set", path.display(), spec.field, spec.stem, classes.join(", ")));
+    }
     let heads: Vec<usize> = decision_heads(&spec.decision).iter().map(|h| model.head_index(h).ok_or_else(|| format!("the model has no {h} head"))).collect::<Result<_, _>>()?;
     let t = thresholds.get(spec.stem).copied().unwrap_or([model.heads[heads[0]].threshold, heads.get(1).map_or(1.0, |h| model.heads[*h].threshold)]);
-    let classes = decision_classes(&spec.decision);
     let (gold, pred): (Vec<&str>, Vec<&str>) = rows
         .iter()
         .map(|e| {
@@ -880,7 +909,7 @@ pub fn evaluate_file(model: &Model, path: &Path, thresholds: &BTreeMap<String, [
             (e.label.as_str(), decide(&spec.decision, p, t))
         })
         .unzip();
-    Ok((score(spec.metric, &classes, &gold, &pred), rows.len(), spec))
+    Ok(FileScore { spec, score: score(spec.metric, &classes, &gold, &pred), rows: rows.len(), skipped })
 }
 
 #[cfg(test)]

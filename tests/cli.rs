@@ -143,6 +143,14 @@ fn eval_scores_a_withheld_file_of_a_known_shape_next_to_the_published_numbers() 
     assert_eq!(code, 0, "{err}");
     let line = out.lines().find(|l| l.contains("mlma_hate_fr_test")).unwrap_or_else(|| panic!("no row for the file: {out}"));
     assert_eq!(line.split('|').map(str::trim).nth(8), Some("62.1"), "{line}");
+    // Labels the data set does not have (a 0/1 export) are refused by name, not scored as if
+    // they were negatives; the other files are still scored, and the exit status says one failed.
+    let numeric = dir.join("ftr_racism_fr_numeric.jsonl");
+    std::fs::write(&numeric, rows.replace("\"label\": \"racist\"", "\"label\": 1").replace("\"label\": \"non_racist\"", "\"label\": 0")).unwrap();
+    let (code, out, err) = run(&["eval", "--model", "data/model.bin", numeric.to_str().unwrap(), test.to_str().unwrap()], b"");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("labels 0 (") && err.contains("are not ftr_racism_fr's (racist, non_racist)"), "{err}");
+    assert!(!out.contains("ftr_racism_fr_numeric") && out.contains("mlma_hate_fr_test"), "{out}");
     // An unknown shape is refused by name, not guessed.
     let other = dir.join("mystery.jsonl");
     std::fs::write(&other, &rows).unwrap();

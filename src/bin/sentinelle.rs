@@ -318,12 +318,24 @@ fn eval_cmd(args: &[String]) -> Result<bool, String> {
             return Err("eval --model needs one or more labelled JSONL files".into());
         }
         println!("| file | rows | metric (its paper's) | Sentinelle on this file | Sentinelle, 10-fold CV on the training rows | published | best offline peer | plain baseline |\n|---|---|---|---|---|---|---|---|");
+        // A file that cannot be scored is reported and the others still are; the exit status says so.
+        let mut all_scored = true;
         for p in &f.positional {
-            let (s, n, spec) = sentinelle::train::evaluate_file(&model, std::path::Path::new(p), &thresholds)?;
-            let cv = cv.get(spec.stem).map_or("—", String::as_str);
-            println!("| {p} | {n} | {} | **{:.1}** | {cv} | {} | {} | {} |", spec.metric.name(), s * 100.0, spec.published, spec.peer, spec.baseline);
+            let r = match sentinelle::train::evaluate_file(&model, std::path::Path::new(p), &thresholds) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("sentinelle: {e}");
+                    all_scored = false;
+                    continue;
+                }
+            };
+            if r.skipped > 0 {
+                eprintln!("sentinelle: {p}: {} rows without a text or a label (`{}`) left out", r.skipped, r.spec.field);
+            }
+            let (spec, cv) = (r.spec, cv.get(r.spec.stem).map_or("—", String::as_str));
+            println!("| {p} | {} | {} | **{:.1}** | {cv} | {} | {} | {} |", r.rows, spec.metric.name(), r.score * 100.0, spec.published, spec.peer, spec.baseline);
         }
-        return Ok(true);
+        return Ok(all_scored);
     }
     let o = train_options(&f)?;
     let k = folds(&f)?;
