@@ -166,6 +166,8 @@ impl Default for TrainOptions {
 /// include the lexicon scores of `lexicon` (the default plan, with no model).
 pub fn load(path: &Path, dataset: usize, field: &str, bits: u8, lexicon: &Engine) -> Result<(Vec<Example>, usize), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // A byte-order mark (spreadsheet and Windows exports) is not part of the first row.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut out = Vec::new();
     let mut skipped = 0;
     for (i, line) in text.lines().enumerate() {
@@ -858,7 +860,7 @@ fn file_lang(path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        if let Some(l) = serde_json::from_str::<serde_json::Value>(line).ok().and_then(|v| v.get("lang")?.as_str().map(str::to_lowercase)) {
+        if let Some(l) = serde_json::from_str::<serde_json::Value>(line.trim_start_matches('\u{feff}')).ok().and_then(|v| v.get("lang")?.as_str().map(str::to_lowercase)) {
             *counts.entry(l).or_default() += 1;
         }
     }

@@ -43,7 +43,8 @@ fn jsonl_output_has_exactly_the_documented_fields_in_input_order() {
 
 #[test]
 fn bad_rows_are_reported_with_line_numbers_and_the_rest_is_triaged() {
-    let mut input = Vec::new();
+    // A byte-order mark first, as spreadsheet and Windows exports write: the first row is a row.
+    let mut input = b"\xef\xbb\xbf".to_vec();
     input.extend_from_slice(b"{\"text\":\"ok one\"}\n");
     input.extend_from_slice(b"not json\n");
     input.extend_from_slice(b"{\"text\":\"bad \xff\xfe utf8\"}\n");
@@ -53,6 +54,7 @@ fn bad_rows_are_reported_with_line_numbers_and_the_rest_is_triaged() {
     input.extend_from_slice(b"{\"text\":\"last one, thanks!\"}\n");
     let (code, out, err) = run(&["triage", "--format", "jsonl", "-"], &input);
     assert_eq!(code, 1, "something was wrong: exit 1");
+    assert!(!err.contains("line 1:"), "{err}");
     assert!(err.contains("line 2: not valid JSON"), "{err}");
     assert!(err.contains("line 3: invalid UTF-8"), "{err}");
     assert!(err.contains("line 4: no \"text\" field"), "{err}");
@@ -138,7 +140,7 @@ fn eval_scores_a_withheld_file_of_a_known_shape_next_to_the_published_numbers() 
     // also starts with "mlma_hate", as MLMA-en's does.
     let mlma: String = std::fs::read_to_string("../shared/data/mlma_hate_fr.jsonl").unwrap().lines().step_by(10).map(|l| format!("{l}\n")).collect();
     let test = dir.join("mlma_hate_fr_test.jsonl");
-    std::fs::write(&test, &mlma).unwrap();
+    std::fs::write(&test, format!("\u{feff}{mlma}")).unwrap(); // with a byte-order mark
     let (code, out, err) = run(&["eval", "--model", "data/model.bin", "--report", "data/model.json", test.to_str().unwrap()], b"");
     assert_eq!(code, 0, "{err}");
     let line = out.lines().find(|l| l.contains("mlma_hate_fr_test")).unwrap_or_else(|| panic!("no row for the file: {out}"));

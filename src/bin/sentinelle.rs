@@ -407,6 +407,10 @@ impl RowReader {
         } else {
             Box::new(BufReader::new(std::fs::File::open(input).map_err(|e| format!("cannot read {input}: {e}"))?))
         };
+        // A byte-order mark (spreadsheet and Windows exports) is not part of the first row.
+        if reader.fill_buf().map_err(|e| format!("cannot read {input}: {e}"))?.starts_with(b"\xef\xbb\xbf") {
+            reader.consume(3);
+        }
         let format = match forced {
             Some(f) => f,
             None if input.ends_with(".csv") || input.ends_with(".tsv") => InputFormat::Csv,
