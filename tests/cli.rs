@@ -153,6 +153,16 @@ fn eval_scores_a_withheld_file_of_a_known_shape_next_to_the_published_numbers() 
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("labels 0 (") && err.contains("are not ftr_racism_fr's (racist, non_racist)"), "{err}");
     assert!(!out.contains("ftr_racism_fr_numeric") && out.contains("mlma_hate_fr_test"), "{out}");
+    // Without --report, the report beside the model gives the data set's thresholds and CV; a
+    // model without one still scores, and says so.
+    let (code, out, _) = run(&["eval", "--model", "data/model.bin", test.to_str().unwrap()], b"");
+    assert_eq!(code, 0);
+    assert!(out.lines().any(|l| l.contains("mlma_hate_fr_test") && l.contains('±')), "{out}");
+    let alone = dir.join("alone.bin");
+    std::fs::copy("data/model.bin", &alone).unwrap();
+    let (code, _, err) = run(&["eval", "--model", alone.to_str().unwrap(), test.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("no training report at") && err.contains("alone.json"), "{err}");
     // An unknown shape is refused by name, not guessed.
     let other = dir.join("mystery.jsonl");
     std::fs::write(&other, &rows).unwrap();

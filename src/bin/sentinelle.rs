@@ -299,8 +299,18 @@ fn eval_cmd(args: &[String]) -> Result<bool, String> {
         let model = sentinelle::model::Model::from_bytes(&bytes)?;
         let mut thresholds = std::collections::BTreeMap::new();
         let mut cv = std::collections::BTreeMap::new();
-        let report = f.get("report").unwrap_or("data/model.json");
-        if let Ok(text) = std::fs::read_to_string(report) {
+        // The training report beside the model (`data/model.json` for `data/model.bin`) holds each
+        // data set's cross-validated thresholds; without it, each head's own threshold decides.
+        let beside = std::path::Path::new(model_path).with_extension("json").to_string_lossy().into_owned();
+        let report = f.get("report").unwrap_or(&beside);
+        let read = std::fs::read_to_string(report);
+        if let Err(e) = &read {
+            if f.get("report").is_some() {
+                return Err(format!("cannot read {report}: {e}"));
+            }
+            eprintln!("sentinelle: no training report at {report} ({e}): each head's own threshold decides, not the data set's");
+        }
+        if let Ok(text) = read {
             let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{report}: {e}"))?;
             for d in v["datasets"].as_array().into_iter().flatten() {
                 if let (Some(s), Some(t)) = (d["stem"].as_str(), d["thresholds"].as_array()) {
