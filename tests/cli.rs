@@ -67,14 +67,22 @@ fn bad_rows_are_reported_with_line_numbers_and_the_rest_is_triaged() {
 
 #[test]
 fn csv_input_and_missing_columns() {
-    let (code, out, err) = run(&["triage", "--format", "csv", "--input", "csv", "-"], "id,message\n1,\"Vous êtes des voleurs, vraiment\"\n".as_bytes());
+    let (code, out, err) = run(&["triage", "--format", "csv", "--input", "csv", "-"], "id,corps\n1,\"Vous êtes des voleurs, vraiment\"\n".as_bytes());
     assert_eq!(code, 2, "no text column is fatal: {out}");
-    assert!(err.contains("no \"text\" column (columns: id, message)"), "{err}");
-    let (code, out, err) = run(&["triage", "--format", "csv", "--input", "csv", "--text-field", "message", "-"], "id,message\n1,\"Vous êtes des voleurs, vraiment\"\n2,\"merci !\"\n".as_bytes());
+    assert!(err.contains("no text column (looked for text, message,") && err.contains("columns: id, corps)"), "{err}");
+    let (code, out, err) = run(&["triage", "--format", "csv", "--input", "csv", "--text-field", "corps", "-"], "id,corps\n1,\"Vous êtes des voleurs, vraiment\"\n2,\"merci !\"\n".as_bytes());
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3);
     assert!(lines[1].starts_with("1,fr,defamation_risk,"), "{}", lines[1]);
+    // A French spreadsheet export: `;` between fields (and inside a quoted one), French column
+    // names in any case. Read as the triage page reads it, with no flag.
+    let export = "Identifiant;Texte;Auteur\n7;Vous êtes des voleurs, vraiment;Paul\n8;\"Merci ; super service\";Léa\n";
+    let (code, out, err) = run(&["triage", "--format", "csv", "--input", "csv", "-"], export.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[1].starts_with("7,fr,defamation_risk,") && lines[2].starts_with("8,fr,praise,"), "{out}");
 }
 
 #[test]

@@ -404,9 +404,37 @@ enum InputFormat {
 }
 
 struct RowReader {
-    text_field: String,
-    id_field: String,
+    /// The text and id fields as the user named them (`--text-field`, `--id-field`); unnamed,
+    /// `text` and `id` in JSONL, and in a CSV header the first of [`CSV_ALIASES`] it has.
+    text_field: Option<String>,
+    id_field: Option<String>,
     time_field: Option<String>,
+}
+
+/// The names a CSV export gives each column, case aside: the triage page's list too
+/// (`ALIASES` in www/parse.js; a test keeps the two the same).
+const CSV_ALIASES: [(&str, &[&str]); 3] = [
+    ("text", &["text", "message", "comment", "body", "content", "texte", "commentaire", "contenu", "full_text"]),
+    ("id", &["id", "message_id", "comment_id", "tweet_id", "identifiant"]),
+    ("author", &["author", "user", "username", "user_name", "name", "auteur", "from", "screen_name"]),
+];
+
+/// The delimiter a CSV header line uses: the most frequent of `,`, `;` (French spreadsheet
+/// exports) and tab outside quotes; `,` when it has none.
+fn sniff_delimiter(header: &[u8]) -> u8 {
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for &b in header.iter().take_while(|&&b| b != b'\n') {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(c) = counts.iter_mut().find(|c| c.0 == b) {
+                c.1 += 1;
+            }
+        }
+    }
+    // The first of the most frequent: a tie keeps `,`.
+    counts.iter().fold((b',', 0), |best, c| if c.1 > best.1 { *c } else { best }).0
 }
 
 impl RowReader {
@@ -478,16 +506,17 @@ impl RowReader {
                     other => Some(other.to_string()),
                 }
             };
-            let Some(t) = obj.get(&self.text_field) else {
-                problems.report(line, format!("no {:?} field; row skipped (use --text-field to name another)", self.text_field));
+            let text_field = self.text_field.as_deref().unwrap_or("text");
+            let Some(t) = obj.get(text_field) else {
+                problems.report(line, format!("no {text_field:?} field; row skipped (use --text-field to name another)"));
                 continue;
             };
             let Some(t) = t.as_str() else {
-                problems.report(line, format!("field {:?} is not a string; row skipped", self.text_field));
+                problems.report(line, format!("field {text_field:?} is not a string; row skipped"));
                 continue;
             };
             let msg = Message {
-                id: field(&self.id_field),
+                id: field(self.id_field.as_deref().unwrap_or("id")),
                 text: t.to_string(),
                 author: field("author"),
                 time: None,
@@ -507,16 +536,28 @@ impl RowReader {
         Ok(())
     }
 
-    fn read_csv(&self, reader: Box<dyn BufRead>, tabs: bool, problems: &mut Problems, sink: &mut dyn FnMut(Vec<Row>) -> Result<(), String>) -> Result<(), String> {
-        let mut csv = csv::ReaderBuilder::new().delimiter(if tabs { b'\t' } else { b',' }).flexible(true).from_reader(reader);
+    fn read_csv(&self, mut reader: Box<dyn BufRead>, tabs: bool, problems: &mut Problems, sink: &mut dyn FnMut(Vec<Row>) -> Result<(), String>) -> Result<(), String> {
+        let delimiter = if tabs { b'\t' } else { sniff_delimiter(reader.fill_buf().map_err(|e| format!("cannot read the CSV header: {e}"))?) };
+        let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(reader);
         let headers = csv.byte_headers().map_err(|e| format!("cannot read the CSV header: {e}"))?.clone();
-        let col = |name: &str| headers.iter().position(|h| h == name.as_bytes());
-        let names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect();
-        let text_col = col(&self.text_field).ok_or_else(|| format!("the CSV header has no {:?} column (columns: {}); use --text-field", self.text_field, names.join(", ")))?;
-        let id_col = col(&self.id_field);
-        let author_col = col("author");
+        let shown: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect();
+        let names: Vec<String> = shown.iter().map(|h| h.trim().to_lowercase()).collect();
+        // A column by the name given, else by the first alias the header has; case aside.
+        let col = |given: Option<&str>, field: &str| -> Option<usize> {
+            let aliases: &[&str] = CSV_ALIASES.iter().find(|a| a.0 == field).map_or(&[], |a| a.1);
+            match given {
+                Some(g) => names.iter().position(|n| *n == g.trim().to_lowercase()),
+                None => aliases.iter().find_map(|a| names.iter().position(|n| n == a)),
+            }
+        };
+        let text_col = col(self.text_field.as_deref(), "text").ok_or_else(|| match &self.text_field {
+            Some(g) => format!("the CSV header has no {g:?} column (columns: {})", shown.join(", ")),
+            None => format!("the CSV header has no text column (looked for {}; columns: {}); use --text-field", CSV_ALIASES[0].1.join(", "), shown.join(", ")),
+        })?;
+        let id_col = col(self.id_field.as_deref(), "id");
+        let author_col = col(None, "author");
         let time_col = match &self.time_field {
-            Some(f) => Some(col(f).ok_or_else(|| format!("the CSV header has no {f:?} column (columns: {})", names.join(", ")))?),
+            Some(f) => Some(col(Some(f), "time").ok_or_else(|| format!("the CSV header has no {f:?} column (columns: {})", shown.join(", ")))?),
             None => None,
         };
         let mut batch = Vec::with_capacity(BATCH);
@@ -541,7 +582,7 @@ impl RowReader {
             let (text, id, author, time) = match (get(Some(text_col)), get(id_col), get(author_col), get(time_col)) {
                 (Ok(Some(t)), Ok(i), Ok(a), Ok(tm)) => (t, i, a, tm),
                 (Ok(None), ..) => {
-                    problems.report(line, format!("the row has no {:?} column; row skipped", self.text_field));
+                    problems.report(line, format!("the row has no {:?} column; row skipped", shown[text_col]));
                     continue;
                 }
                 (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
@@ -611,8 +652,8 @@ fn triage(args: &[String]) -> Result<bool, String> {
     opts.reply.agent = f.get("agent").map(String::from);
     opts.reply.link = f.get("link").map(String::from);
     let reader = RowReader {
-        text_field: f.get("text-field").unwrap_or("text").to_string(),
-        id_field: f.get("id-field").unwrap_or("id").to_string(),
+        text_field: f.get("text-field").map(String::from),
+        id_field: f.get("id-field").map(String::from),
         time_field: None,
     };
     let stdout = io::stdout();
@@ -733,8 +774,8 @@ fn timeline(args: &[String]) -> Result<bool, String> {
     let mut detector = SpikeDetector::new(plan.spike);
     let engine = Engine::new(plan);
     let reader = RowReader {
-        text_field: f.get("text-field").unwrap_or("text").to_string(),
-        id_field: f.get("id-field").unwrap_or("id").to_string(),
+        text_field: f.get("text-field").map(String::from),
+        id_field: f.get("id-field").map(String::from),
         time_field: Some(time_field.to_string()),
     };
     let mut problems = Problems { count: 0 };
@@ -911,5 +952,25 @@ mod tests {
         for bad in ["", "yesterday", "2017-13-05T10:00:00Z", "2017-10-31T25:00:00Z", "Tue Oct 31 21:45:10 +00 2017"] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn csv_columns_go_by_the_names_the_triage_page_knows() {
+        // www/parse.js lists them as `  text: ['text', 'message', …],`: the same names, in order.
+        let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/parse.js")).unwrap();
+        for (field, names) in CSV_ALIASES {
+            let line = js.lines().find(|l| l.trim_start().starts_with(&format!("{field}: ["))).unwrap_or_else(|| panic!("no {field} in www/parse.js"));
+            let listed: Vec<&str> = line.split('\'').skip(1).step_by(2).collect();
+            assert_eq!(listed, names, "{field}");
+        }
+    }
+
+    #[test]
+    fn the_delimiter_is_the_header_s_most_frequent_outside_quotes() {
+        assert_eq!(sniff_delimiter(b"id,text,author\n1;2;3;4;5\n"), b',');
+        assert_eq!(sniff_delimiter(b"Identifiant;Texte;Auteur\n"), b';');
+        assert_eq!(sniff_delimiter(b"id\ttext\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"\"a,b,c\";text\n"), b';');
+        assert_eq!(sniff_delimiter(b"text\n"), b',');
     }
 }
