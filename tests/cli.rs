@@ -48,7 +48,7 @@ fn bad_rows_are_reported_with_line_numbers_and_the_rest_is_triaged() {
     input.extend_from_slice(b"{\"text\":\"ok one\"}\n");
     input.extend_from_slice(b"not json\n");
     input.extend_from_slice(b"{\"text\":\"bad \xff\xfe utf8\"}\n");
-    input.extend_from_slice(b"{\"body\":\"no text field\"}\n");
+    input.extend_from_slice(b"{\"subject\":\"no text field\"}\n");
     input.extend_from_slice(b"{\"text\":\"\"}\n");
     input.extend_from_slice(format!("{{\"text\":\"{}\"}}\n", "x".repeat(5 * 1024 * 1024)).as_bytes());
     input.extend_from_slice(b"{\"text\":\"last one, thanks!\"}\n");
@@ -57,11 +57,16 @@ fn bad_rows_are_reported_with_line_numbers_and_the_rest_is_triaged() {
     assert!(!err.contains("line 1:"), "{err}");
     assert!(err.contains("line 2: not valid JSON"), "{err}");
     assert!(err.contains("line 3: invalid UTF-8"), "{err}");
-    assert!(err.contains("line 4: no \"text\" field"), "{err}");
+    assert!(err.contains("line 4: no text field (text, message, texte"), "{err}");
     assert!(err.contains("line 5: empty text"), "{err}");
     assert!(err.contains("line 6: text longer than"), "{err}");
     let ids: Vec<String> = out.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(ids, ["1", "5", "6", "7"]);
+    // Keys as a CSV export would name them, as the triage page reads them.
+    let (code, out, err) = run(&["triage", "--format", "jsonl", "-"], "{\"Identifiant\":\"x9\",\"Texte\":\"Vous êtes des voleurs\",\"Auteur\":\"Paul\"}\n".as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!((v["id"].as_str(), v["primary"].as_str()), (Some("x9"), Some("defamation_risk")), "{out}");
     assert!(!err.contains("panicked"));
 }
 

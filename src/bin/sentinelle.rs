@@ -506,8 +506,20 @@ impl RowReader {
                     other => Some(other.to_string()),
                 }
             };
-            let text_field = self.text_field.as_deref().unwrap_or("text");
-            let Some(t) = obj.get(text_field) else {
+            // The key named by the user, else the first of the column names a CSV export may
+            // use (`text`, `message`, `texte`…, any case), as the triage page reads JSON.
+            let key = |given: Option<&str>, of: &str| -> Option<String> {
+                if let Some(g) = given {
+                    return Some(g.to_string());
+                }
+                let aliases = CSV_ALIASES.iter().find(|a| a.0 == of).map_or(&[][..], |a| a.1);
+                aliases.iter().find_map(|a| obj.keys().find(|k| k.trim().to_lowercase() == *a).cloned())
+            };
+            let Some(text_field) = key(self.text_field.as_deref(), "text") else {
+                problems.report(line, "no text field (text, message, texte…); row skipped (use --text-field to name another)");
+                continue;
+            };
+            let Some(t) = obj.get(&text_field) else {
                 problems.report(line, format!("no {text_field:?} field; row skipped (use --text-field to name another)"));
                 continue;
             };
@@ -516,9 +528,9 @@ impl RowReader {
                 continue;
             };
             let msg = Message {
-                id: field(self.id_field.as_deref().unwrap_or("id")),
+                id: key(self.id_field.as_deref(), "id").and_then(|k| field(&k)),
                 text: t.to_string(),
-                author: field("author"),
+                author: key(None, "author").and_then(|k| field(&k)),
                 time: None,
                 platform: field("platform"),
                 reach: obj.get("reach").and_then(|v| v.as_u64()),
