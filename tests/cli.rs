@@ -88,6 +88,12 @@ fn csv_input_and_missing_columns() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
     assert!(lines[1].starts_with("7,fr,defamation_risk,") && lines[2].starts_with("8,fr,praise,"), "{out}");
+    // The author's reach, as a French export writes it, makes the same words a crisis.
+    let export = "Texte;Abonnés\nVous êtes des voleurs;250 000\nVous êtes des voleurs;12\n";
+    let (code, out, err) = run(&["triage", "--format", "csv", "--input", "csv", "-"], export.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let severity: Vec<&str> = out.lines().skip(1).map(|l| l.split(',').nth(4).unwrap()).collect();
+    assert_eq!(severity, ["crisis", "problem"], "{out}");
 }
 
 #[test]

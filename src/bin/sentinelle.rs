@@ -413,11 +413,26 @@ struct RowReader {
 
 /// The names a CSV export gives each column, case aside: the triage page's list too
 /// (`ALIASES` in www/parse.js; a test keeps the two the same).
-const CSV_ALIASES: [(&str, &[&str]); 3] = [
+const CSV_ALIASES: [(&str, &[&str]); 6] = [
     ("text", &["text", "message", "comment", "body", "content", "texte", "commentaire", "contenu", "full_text"]),
     ("id", &["id", "message_id", "comment_id", "tweet_id", "identifiant"]),
     ("author", &["author", "user", "username", "user_name", "name", "auteur", "from", "screen_name"]),
+    ("platform", &["platform", "network", "source", "plateforme", "réseau"]),
+    ("lang", &["lang", "language", "langue"]),
+    ("reach", &["reach", "followers", "followers_count", "abonnés", "abonnes"]),
 ];
+
+/// A follower count as exports write it (`12 400`, `12,400`, `12400.0`), as the triage page
+/// reads it; `None` for anything else.
+fn reach_of(s: &str) -> Option<u64> {
+    let digits: String = s.chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
+    digits.parse::<f64>().ok().filter(|r| r.is_finite() && *r >= 0.0).map(|r| r.floor() as u64)
+}
+
+/// A field's value, unless it is blank.
+fn non_blank(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
 
 /// The delimiter a CSV header line uses: the most frequent of `,`, `;` (French spreadsheet
 /// exports) and tab outside quotes; `,` when it has none.
@@ -532,9 +547,9 @@ impl RowReader {
                 text: t.to_string(),
                 author: key(None, "author").and_then(|k| field(&k)),
                 time: None,
-                platform: field("platform"),
-                reach: obj.get("reach").and_then(|v| v.as_u64()),
-                lang: None,
+                platform: non_blank(key(None, "platform").and_then(|k| field(&k))),
+                reach: key(None, "reach").and_then(|k| field(&k)).and_then(|r| reach_of(&r)),
+                lang: non_blank(key(None, "lang").and_then(|k| field(&k))),
             };
             let time = self.time_field.as_ref().and_then(|f| field(f));
             batch.push(Row { line, msg, time });
@@ -567,7 +582,7 @@ impl RowReader {
             None => format!("the CSV header has no text column (looked for {}; columns: {}); use --text-field", CSV_ALIASES[0].1.join(", "), shown.join(", ")),
         })?;
         let id_col = col(self.id_field.as_deref(), "id");
-        let author_col = col(None, "author");
+        let [author_col, platform_col, lang_col, reach_col] = ["author", "platform", "lang", "reach"].map(|f| col(None, f));
         let time_col = match &self.time_field {
             Some(f) => Some(col(Some(f), "time").ok_or_else(|| format!("the CSV header has no {f:?} column (columns: {})", shown.join(", ")))?),
             None => None,
@@ -602,7 +617,11 @@ impl RowReader {
                     continue;
                 }
             };
-            batch.push(Row { line, msg: Message { id, text, author, ..Default::default() }, time });
+            // Optional columns: a field that cannot be read is left out, not the row.
+            let optional = |c: Option<usize>| non_blank(get(c).ok().flatten());
+            let (platform, lang) = (optional(platform_col), optional(lang_col));
+            let reach = optional(reach_col).and_then(|r| reach_of(&r));
+            batch.push(Row { line, msg: Message { id, text, author, platform, reach, lang, ..Default::default() }, time });
             if batch.len() == BATCH {
                 sink(std::mem::take(&mut batch))?;
             }
@@ -974,6 +993,13 @@ mod tests {
             let line = js.lines().find(|l| l.trim_start().starts_with(&format!("{field}: ["))).unwrap_or_else(|| panic!("no {field} in www/parse.js"));
             let listed: Vec<&str> = line.split('\'').skip(1).step_by(2).collect();
             assert_eq!(listed, names, "{field}");
+        }
+    }
+
+    #[test]
+    fn follower_counts_as_exports_write_them() {
+        for (s, want) in [("12400", Some(12400)), ("12 400", Some(12400)), ("12\u{202f}400", Some(12400)), ("12,400", Some(12400)), ("12400.7", Some(12400)), ("-3", None), ("beaucoup", None), ("", None)] {
+            assert_eq!(reach_of(s), want, "{s:?}");
         }
     }
 
