@@ -39,6 +39,13 @@ fn jsonl_output_has_exactly_the_documented_fields_in_input_order() {
     assert_eq!(ev["text"], "escrocs");
     assert_eq!((ev["start"].as_u64(), ev["end"].as_u64()), (Some(14), Some(21)));
     assert_eq!(rows[1]["primary"], "praise");
+    // With the time it was posted, the deadline: the plan's minutes after it (15 for a crisis…).
+    let input = "{\"text\":\"Vous êtes des escrocs !\",\"created_at\":\"2026-11-25T10:00:00Z\"}\n";
+    let (code, out, err) = run(&["triage", "--format", "jsonl", "-"], input.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let minutes = v["reply_within_minutes"].as_u64().unwrap();
+    assert_eq!(v["reply_by"], format!("2026-11-25T10:{minutes:02}:00Z"), "{out}");
 }
 
 #[test]
@@ -136,6 +143,13 @@ fn timeline_finds_the_burst() {
     assert!(spike.is_some(), "{out}");
     assert!(spike.unwrap().starts_with("2026-11-02T09:00:00Z"), "{out}");
     assert!(!out.lines().any(|l| l.starts_with("2026-11-01") && l.ends_with(",spike")), "{out}");
+    // Unnamed, the time is the field a CSV export calls `created_at`, `date`…; a CSV with none
+    // cannot make a timeline.
+    let (code, same, err) = run(&["timeline", "-", "--format", "csv"], input.replace("\"t\":", "\"created_at\":").as_bytes());
+    assert_eq!((code, same.as_str()), (1, out.as_str()), "{err}");
+    let (code, _, err) = run(&["timeline", "--input", "csv", "-"], b"texte,auteur\nbonjour,Paul\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("no time column (looked for time, date, created_at"), "{err}");
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! sentinelle triage   [--plan FILE] [--format table|jsonl|csv] [--text-field NAME] [--id-field NAME]
-//!                     [--agent NAME] [--link URL] FILE|-
-//! sentinelle timeline FILE|- --time-field NAME [--window MINUTES] [--plan FILE] [--format table|jsonl|csv]
+//!                     [--time-field NAME] [--agent NAME] [--link URL] FILE|-
+//! sentinelle timeline [--time-field NAME] [--window MINUTES] [--plan FILE] [--format table|jsonl|csv] FILE|-
 //! sentinelle plan default
 //! sentinelle plan check FILE
 //! ```
@@ -17,9 +17,9 @@ use std::time::Instant;
 
 const USAGE: &str = "usage:
   sentinelle triage   [--plan FILE] [--format table|jsonl|csv] [--text-field NAME] [--id-field NAME]
-                      [--agent NAME] [--link URL] [--input jsonl|csv] FILE|-
-  sentinelle timeline FILE|- --time-field NAME [--window MINUTES] [--plan FILE] [--format table|jsonl|csv]
-                      [--text-field NAME] [--input jsonl|csv]
+                      [--time-field NAME] [--agent NAME] [--link URL] [--input jsonl|csv] FILE|-
+  sentinelle timeline [--time-field NAME] [--window MINUTES] [--plan FILE] [--format table|jsonl|csv]
+                      [--text-field NAME] [--input jsonl|csv] FILE|-
   sentinelle plan default
   sentinelle plan check FILE
   sentinelle train [--data DIR] [--out data/model.bin] [--report data/model.json] [--folds 10] [--bits 18]
@@ -408,18 +408,22 @@ struct RowReader {
     /// `text` and `id` in JSONL, and in a CSV header the first of [`CSV_ALIASES`] it has.
     text_field: Option<String>,
     id_field: Option<String>,
+    /// The time field as named (`--time-field`); unnamed, the first of [`CSV_ALIASES`]' time names.
     time_field: Option<String>,
+    /// A CSV without a time column is an error (the timeline), not rows without times.
+    time_required: bool,
 }
 
 /// The names a CSV export gives each column, case aside: the triage page's list too
 /// (`ALIASES` in www/parse.js; a test keeps the two the same).
-const CSV_ALIASES: [(&str, &[&str]); 6] = [
+const CSV_ALIASES: [(&str, &[&str]); 7] = [
     ("text", &["text", "message", "comment", "body", "content", "texte", "commentaire", "contenu", "full_text"]),
     ("id", &["id", "message_id", "comment_id", "tweet_id", "identifiant"]),
     ("author", &["author", "user", "username", "user_name", "name", "auteur", "from", "screen_name"]),
     ("platform", &["platform", "network", "source", "plateforme", "réseau"]),
     ("lang", &["lang", "language", "langue"]),
     ("reach", &["reach", "followers", "followers_count", "abonnés", "abonnes"]),
+    ("time", &["time", "date", "created_at", "created", "timestamp", "datetime", "heure"]),
 ];
 
 /// A follower count as exports write it (`12 400`, `12,400`, `12400.0`), as the triage page
@@ -551,7 +555,7 @@ impl RowReader {
                 reach: key(None, "reach").and_then(|k| field(&k)).and_then(|r| reach_of(&r)),
                 lang: non_blank(key(None, "lang").and_then(|k| field(&k))),
             };
-            let time = self.time_field.as_ref().and_then(|f| field(f));
+            let time = key(self.time_field.as_deref(), "time").and_then(|k| field(&k));
             batch.push(Row { line, msg, time });
             if batch.len() == BATCH {
                 sink(std::mem::take(&mut batch))?;
@@ -583,10 +587,13 @@ impl RowReader {
         })?;
         let id_col = col(self.id_field.as_deref(), "id");
         let [author_col, platform_col, lang_col, reach_col] = ["author", "platform", "lang", "reach"].map(|f| col(None, f));
-        let time_col = match &self.time_field {
-            Some(f) => Some(col(Some(f), "time").ok_or_else(|| format!("the CSV header has no {f:?} column (columns: {})", shown.join(", ")))?),
-            None => None,
-        };
+        let time_col = col(self.time_field.as_deref(), "time");
+        if time_col.is_none() && (self.time_field.is_some() || self.time_required) {
+            return Err(match &self.time_field {
+                Some(f) => format!("the CSV header has no {f:?} column (columns: {})", shown.join(", ")),
+                None => format!("the CSV header has no time column (looked for {}; columns: {}); use --time-field", CSV_ALIASES[6].1.join(", "), shown.join(", ")),
+            });
+        }
         let mut batch = Vec::with_capacity(BATCH);
         let mut record = csv::ByteRecord::new();
         loop {
@@ -672,7 +679,7 @@ fn input_format(f: &Flags) -> Result<Option<InputFormat>, String> {
 }
 
 fn triage(args: &[String]) -> Result<bool, String> {
-    let f = Flags::parse(args, &["plan", "format", "text-field", "id-field", "agent", "link", "input"])?;
+    let f = Flags::parse(args, &["plan", "format", "text-field", "id-field", "time-field", "agent", "link", "input"])?;
     let input = f.one_input()?;
     let format = f.get("format").unwrap_or("table");
     if !["table", "jsonl", "csv"].contains(&format) {
@@ -685,7 +692,8 @@ fn triage(args: &[String]) -> Result<bool, String> {
     let reader = RowReader {
         text_field: f.get("text-field").map(String::from),
         id_field: f.get("id-field").map(String::from),
-        time_field: None,
+        time_field: f.get("time-field").map(String::from),
+        time_required: false,
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -700,6 +708,14 @@ fn triage(args: &[String]) -> Result<bool, String> {
                 let mut m = r.msg.clone();
                 // Without an id, a row is named by its line number, so output lines up with input.
                 m.id.get_or_insert_with(|| r.line.to_string());
+                // The time it was posted gives the reply's deadline (`reply_by`).
+                m.time = r.time.as_deref().filter(|t| !t.trim().is_empty()).and_then(|t| {
+                    let ms = parse_time(t);
+                    if ms.is_none() {
+                        warned.push((r.line, format!("cannot read the time {t:?} (use ISO 8601, RFC 2822, Twitter's format or Unix seconds); no deadline given")));
+                    }
+                    ms
+                });
                 m
             })
             .collect();
@@ -751,6 +767,11 @@ fn write_verdict(out: &mut dyn Write, format: &str, msg: &Message, v: &Verdict, 
                 "reply_within_minutes": v.reply_within_minutes,
                 "replies": v.replies.iter().map(|r| serde_json::json!({"template": r.template, "text": r.text})).collect::<Vec<_>>(),
             });
+            let mut row = row;
+            if let Some(t) = v.reply_by {
+                // Only when the export gave the message's time.
+                row["reply_by"] = iso(t).into();
+            }
             serde_json::to_writer(&mut *out, &row)?;
             out.write_all(b"\n")
         }
@@ -792,7 +813,7 @@ fn write_verdict(out: &mut dyn Write, format: &str, msg: &Message, v: &Verdict, 
 fn timeline(args: &[String]) -> Result<bool, String> {
     let f = Flags::parse(args, &["time-field", "window", "plan", "format", "text-field", "id-field", "input"])?;
     let input = f.one_input()?;
-    let time_field = f.get("time-field").ok_or("timeline needs --time-field NAME (the column with each message's time)")?;
+    let time_field = f.get("time-field");
     let format = f.get("format").unwrap_or("table");
     if !["table", "jsonl", "csv"].contains(&format) {
         return Err(format!("--format {format}: use table, jsonl or csv"));
@@ -807,7 +828,8 @@ fn timeline(args: &[String]) -> Result<bool, String> {
     let reader = RowReader {
         text_field: f.get("text-field").map(String::from),
         id_field: f.get("id-field").map(String::from),
-        time_field: Some(time_field.to_string()),
+        time_field: time_field.map(String::from),
+        time_required: true,
     };
     let mut problems = Problems { count: 0 };
     let mut reports: Vec<WindowReport> = Vec::new();
@@ -830,7 +852,7 @@ fn timeline(args: &[String]) -> Result<bool, String> {
     reader.read(input, input_format(&f)?, &mut problems, &mut sink)?;
     for (line, t) in bad_times {
         match t {
-            None => problems.report(line, format!("no {time_field:?} value; row left out of the timeline")),
+            None => problems.report(line, format!("no {:?} value; row left out of the timeline", time_field.unwrap_or("time"))),
             Some(t) => problems.report(line, format!("cannot read the time {t:?} (use ISO 8601, RFC 2822, Twitter's format or Unix seconds); row left out")),
         }
     }
