@@ -405,7 +405,7 @@ enum InputFormat {
 
 struct RowReader {
     /// The text and id fields as the user named them (`--text-field`, `--id-field`); unnamed,
-    /// `text` and `id` in JSONL, and in a CSV header the first of [`CSV_ALIASES`] it has.
+    /// the first of their [`CSV_ALIASES`] the CSV header or the JSON object has.
     text_field: Option<String>,
     id_field: Option<String>,
     /// The time field as named (`--time-field`); unnamed, the first of [`CSV_ALIASES`]' time names.
@@ -425,6 +425,11 @@ const CSV_ALIASES: [(&str, &[&str]); 7] = [
     ("reach", &["reach", "followers", "followers_count", "abonnés", "abonnes"]),
     ("time", &["time", "date", "created_at", "created", "timestamp", "datetime", "heure"]),
 ];
+
+/// The names a field goes by (see [`CSV_ALIASES`]).
+fn aliases(field: &str) -> &'static [&'static str] {
+    CSV_ALIASES.iter().find(|a| a.0 == field).map_or(&[], |a| a.1)
+}
 
 /// A follower count as exports write it (`12 400`, `12,400`, `12400.0`), as the triage page
 /// reads it; `None` for anything else.
@@ -531,8 +536,7 @@ impl RowReader {
                 if let Some(g) = given {
                     return Some(g.to_string());
                 }
-                let aliases = CSV_ALIASES.iter().find(|a| a.0 == of).map_or(&[][..], |a| a.1);
-                aliases.iter().find_map(|a| obj.keys().find(|k| k.trim().to_lowercase() == *a).cloned())
+                aliases(of).iter().find_map(|a| obj.keys().find(|k| k.trim().to_lowercase() == *a).cloned())
             };
             let Some(text_field) = key(self.text_field.as_deref(), "text") else {
                 problems.report(line, "no text field (text, message, texte…); row skipped (use --text-field to name another)");
@@ -575,15 +579,14 @@ impl RowReader {
         let names: Vec<String> = shown.iter().map(|h| h.trim().to_lowercase()).collect();
         // A column by the name given, else by the first alias the header has; case aside.
         let col = |given: Option<&str>, field: &str| -> Option<usize> {
-            let aliases: &[&str] = CSV_ALIASES.iter().find(|a| a.0 == field).map_or(&[], |a| a.1);
             match given {
                 Some(g) => names.iter().position(|n| *n == g.trim().to_lowercase()),
-                None => aliases.iter().find_map(|a| names.iter().position(|n| n == a)),
+                None => aliases(field).iter().find_map(|a| names.iter().position(|n| n == a)),
             }
         };
         let text_col = col(self.text_field.as_deref(), "text").ok_or_else(|| match &self.text_field {
             Some(g) => format!("the CSV header has no {g:?} column (columns: {})", shown.join(", ")),
-            None => format!("the CSV header has no text column (looked for {}; columns: {}); use --text-field", CSV_ALIASES[0].1.join(", "), shown.join(", ")),
+            None => format!("the CSV header has no text column (looked for {}; columns: {}); use --text-field", aliases("text").join(", "), shown.join(", ")),
         })?;
         let id_col = col(self.id_field.as_deref(), "id");
         let [author_col, platform_col, lang_col, reach_col] = ["author", "platform", "lang", "reach"].map(|f| col(None, f));
@@ -591,7 +594,7 @@ impl RowReader {
         if time_col.is_none() && (self.time_field.is_some() || self.time_required) {
             return Err(match &self.time_field {
                 Some(f) => format!("the CSV header has no {f:?} column (columns: {})", shown.join(", ")),
-                None => format!("the CSV header has no time column (looked for {}; columns: {}); use --time-field", CSV_ALIASES[6].1.join(", "), shown.join(", ")),
+                None => format!("the CSV header has no time column (looked for {}; columns: {}); use --time-field", aliases("time").join(", "), shown.join(", ")),
             });
         }
         let mut batch = Vec::with_capacity(BATCH);
