@@ -881,8 +881,8 @@ pub struct FileScore {
 /// thresholds chosen for that data set by cross-validation. A file with no usable row, or with
 /// labels its data set does not have, is refused: a score over the wrong labels would look real.
 pub fn evaluate_file(model: &Model, path: &Path, thresholds: &BTreeMap<String, [f32; 2]>) -> Result<FileScore, String> {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-    let spec = spec_for_file(stem, || file_lang(path))?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_lowercase();
+    let spec = spec_for_file(&stem, || file_lang(path))?;
     let d = DATASETS.iter().position(|x| x.stem == spec.stem).unwrap_or(0);
     let lexicon = Engine::with_model(crate::Plan::default_plan(), None);
     let (rows, skipped) = load(path, d, spec.field, model.bits, &lexicon)?;
