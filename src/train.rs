@@ -512,9 +512,7 @@ impl Corpus {
     /// lexicon prior (see [`Shift`]): after fitting, so that the fit cannot undo it.
     pub fn train_head(&self, head: &str, o: &TrainOptions, skip: &dyn Fn(usize, usize) -> bool) -> (Vec<f32>, f32) {
         let (mut w, b) = self.train_head_raw(head, o, skip);
-        if let Some((shift, _)) = shift_of(head) {
-            add_prior(&mut w, shift, shift.prior, o.bits);
-        }
+        add_head_prior(&mut w, head, o.bits);
         (w, b)
     }
 
@@ -525,10 +523,12 @@ impl Corpus {
     }
 }
 
-/// The shift of the data set teaching `head`, if it has one, with that set's index.
-fn shift_of(head: &str) -> Option<(&'static Shift, usize)> {
-    let d = DATASETS.iter().position(|x| x.teaches.iter().any(|(t, _)| *t == head))?;
-    DATASETS[d].shift.map(|s| (s, d))
+/// Adds `head`'s lexicon prior to its fitted weights, when the data set teaching it has a
+/// [`Shift`]; other heads are left as fitted.
+fn add_head_prior(w: &mut [f32], head: &str, bits: u8) {
+    if let Some(shift) = DATASETS.iter().find(|x| x.teaches.iter().any(|(t, _)| *t == head)).and_then(|d| d.shift) {
+        add_prior(w, shift, shift.prior, bits);
+    }
 }
 
 /// Adds `prior` to the weight of the shift's lexicon feature (its score in the plan's word lists,
@@ -783,9 +783,7 @@ pub fn train_model(c: &Corpora, o: &TrainOptions, cv: &[CvResult]) -> Model {
             // (those have no prior: it is added here).
             let i = HEADS.iter().position(|x| *x == h).expect("a known head");
             let (mut w, b) = c.full[i].clone();
-            if let Some((shift, _)) = shift_of(h) {
-                add_prior(&mut w, shift, shift.prior, o.bits);
-            }
+            add_head_prior(&mut w, h, o.bits);
             return (w, b);
         };
         let (mut w, mut b) = c.stacked.train_head(h, o, &|_, _| false);

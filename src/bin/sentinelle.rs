@@ -715,7 +715,7 @@ fn triage(args: &[String]) -> Result<bool, String> {
                 m.time = r.time.as_deref().filter(|t| !t.trim().is_empty()).and_then(|t| {
                     let ms = parse_time(t);
                     if ms.is_none() {
-                        warned.push((r.line, format!("cannot read the time {t:?} (use ISO 8601, RFC 2822, Twitter's format or Unix seconds); no deadline given")));
+                        warned.push((r.line, format!("cannot read the time {t:?} (use {TIME_FORMATS}); no deadline given")));
                     }
                     ms
                 });
@@ -759,7 +759,7 @@ fn write_verdict(out: &mut dyn Write, format: &str, msg: &Message, v: &Verdict, 
                     })
                 })
                 .collect();
-            let row = serde_json::json!({
+            let mut row = serde_json::json!({
                 "id": v.id,
                 "lang": v.lang,
                 "primary": v.primary,
@@ -770,7 +770,6 @@ fn write_verdict(out: &mut dyn Write, format: &str, msg: &Message, v: &Verdict, 
                 "reply_within_minutes": v.reply_within_minutes,
                 "replies": v.replies.iter().map(|r| serde_json::json!({"template": r.template, "text": r.text})).collect::<Vec<_>>(),
             });
-            let mut row = row;
             if let Some(t) = v.reply_by {
                 // Only when the export gave the message's time.
                 row["reply_by"] = iso(t).into();
@@ -856,7 +855,7 @@ fn timeline(args: &[String]) -> Result<bool, String> {
     for (line, t) in bad_times {
         match t {
             None => problems.report(line, format!("no {:?} value; row left out of the timeline", time_field.unwrap_or("time"))),
-            Some(t) => problems.report(line, format!("cannot read the time {t:?} (use ISO 8601, RFC 2822, Twitter's format or Unix seconds); row left out")),
+            Some(t) => problems.report(line, format!("cannot read the time {t:?} (use {TIME_FORMATS}); row left out")),
         }
     }
     reports.extend(detector.finish());
@@ -895,6 +894,9 @@ fn timeline(args: &[String]) -> Result<bool, String> {
     }
     Ok(problems.count == 0)
 }
+
+/// What [`parse_time`] reads, for the messages about a time it cannot.
+const TIME_FORMATS: &str = "ISO 8601, RFC 2822, Twitter's format or Unix seconds";
 
 /// Milliseconds since the epoch from the time formats exports use: Unix seconds or
 /// milliseconds, ISO 8601 / RFC 3339 (`2017-10-31T21:45:10Z`, `2017-10-31 21:45:10+01:00`),
