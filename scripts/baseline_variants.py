@@ -86,12 +86,11 @@ def learn_vectors(data_dir, min_count=5, window=4, dims=100, clusters=512):
     n = len(vocab)
     c = sp.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
     c.sum_duplicates()
-    total = c.sum()
     row_sums = np.asarray(c.sum(1)).ravel()
     ctx = np.asarray(c.sum(0)).ravel() ** 0.75
     ctx /= ctx.sum()
     c = c.tocoo()
-    pmi = np.log(c.data / (row_sums[c.row] / total * total) / ctx[c.col])
+    pmi = np.log(c.data / row_sums[c.row] / ctx[c.col])  # log P(w,c) / (P(w) P_0.75(c))
     keep = pmi > 0
     ppmi = sp.csr_matrix((pmi[keep], (c.row[keep], c.col[keep])), shape=(n, n))
     vecs = TruncatedSVD(dims, random_state=0).fit_transform(ppmi)
