@@ -6,8 +6,8 @@
 //!
 //! `lex` runs the lexicons and rules only, `model` adds the learned model. With `fingerprint`
 //! instead, prints a hash of every verdict, every normalised text (characters, spans, tokens) and
-//! the exact bits of every model feature, head probability and token contribution over all of
-//! ../shared/data: two builds that print the same line compute the same.
+//! the exact bits of every model feature, head probability (listed and fast) and token
+//! contribution over all of ../shared/data: two builds that print the same line compute the same.
 
 mod common;
 
@@ -71,8 +71,12 @@ fn main() {
             for p in model.probabilities(&f, &all_heads) {
                 fp.eat(&p.unwrap().to_bits().to_le_bytes());
             }
+            // And as triage computes them: without listing the character features.
+            for p in model.score(&mut scratch, &tokens, &lex, &all_heads) {
+                fp.eat(&p.unwrap().to_bits().to_le_bytes());
+            }
             for h in 0..model.heads.len() {
-                for c in model.contributions(h, &f, tokens.len()) {
+                for c in model.evidence(&scratch, h, tokens.len()) {
                     fp.eat(&c.to_bits().to_le_bytes());
                 }
             }

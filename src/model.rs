@@ -29,11 +29,13 @@ pub(crate) fn fnv_hash(bytes: &[u8]) -> u64 {
     fnv(FNV_OFFSET, bytes)
 }
 
-fn fnv(h: u64, bytes: &[u8]) -> u64 {
+const fn fnv(h: u64, bytes: &[u8]) -> u64 {
     let mut h = h;
-    for b in bytes {
-        h ^= *b as u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
         h = h.wrapping_mul(FNV_PRIME);
+        i += 1;
     }
     h
 }
@@ -54,11 +56,87 @@ pub struct Features {
     pub group_ends: [usize; 2],
 }
 
+/// The seeds of each feature family, hashed once: punctuation, words, character n-grams by size.
+const SEED_P: u64 = fnv(FNV_OFFSET, b"p");
+const SEED_W: u64 = fnv(FNV_OFFSET, b"w");
+const SEED_C: [u64; 6] = [0, 0, fnv(FNV_OFFSET, &[b'c', 2]), fnv(FNV_OFFSET, &[b'c', 3]), fnv(FNV_OFFSET, &[b'c', 4]), fnv(FNV_OFFSET, &[b'c', 5])];
+
+/// Appends to `out` the hash of every character 2–5-gram of `" word "` (the word's first 40
+/// characters with a space at each end): the one definition of the character features.
+fn char_ngrams(word: &str, bytes: &mut Vec<u8>, bounds: &mut Vec<usize>, out: &mut Vec<u64>) {
+    let mut f = |h: u64| out.push(h);
+    let text = word.as_bytes();
+    bytes.clear();
+    bytes.push(b' ');
+    if text.is_ascii() {
+        // An n-gram of characters is a byte slice, hashed without re-encoding each character;
+        // ASCII words need no table of where characters start.
+        bytes.extend_from_slice(&text[..text.len().min(40)]);
+        bytes.push(b' ');
+        let b: &[u8] = bytes;
+        let m = b.len();
+        #[inline(always)]
+        fn mix(h: u64, x: u8) -> u64 {
+            (h ^ x as u64).wrapping_mul(FNV_PRIME)
+        }
+        // The 2-, 3-, 4- and 5-grams starting at k, side by side, one byte at a time.
+        for k in 0..m {
+            let x = b[k];
+            let (mut h2, mut h3, mut h4, mut h5) = (mix(SEED_C[2], x), mix(SEED_C[3], x), mix(SEED_C[4], x), mix(SEED_C[5], x));
+            if k + 1 < m {
+                let x = b[k + 1];
+                h2 = mix(h2, x);
+                f(h2);
+                (h3, h4, h5) = (mix(h3, x), mix(h4, x), mix(h5, x));
+                if k + 2 < m {
+                    let x = b[k + 2];
+                    h3 = mix(h3, x);
+                    f(h3);
+                    (h4, h5) = (mix(h4, x), mix(h5, x));
+                    if k + 3 < m {
+                        let x = b[k + 3];
+                        h4 = mix(h4, x);
+                        f(h4);
+                        h5 = mix(h5, x);
+                        if k + 4 < m {
+                            f(mix(h5, b[k + 4]));
+                        }
+                    }
+                }
+            }
+        }
+        return;
+    }
+    bounds.clear();
+    bounds.push(0);
+    for (k, (at, c)) in word.char_indices().enumerate() {
+        if k == 40 {
+            break;
+        }
+        bounds.push(bytes.len());
+        bytes.extend_from_slice(&text[at..at + c.len_utf8()]);
+    }
+    bounds.push(bytes.len());
+    bytes.push(b' ');
+    bounds.push(bytes.len());
+    let n_chars = bounds.len() - 1;
+    for k in 0..n_chars {
+        for (n, seed) in SEED_C.iter().enumerate().skip(2) {
+            if k + n <= n_chars {
+                f(fnv(*seed, &bytes[bounds[k]..bounds[k + n]]));
+            }
+        }
+    }
+}
+
 /// Buffers for computing features message after message without allocating: a batch holds one.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    /// Every word and character feature's hash with its token, in token order, per group.
-    groups: [Vec<(u64, u32)>; 2],
+    /// Every word-group feature's hash (words, word pairs, punctuation) with its token.
+    words: Vec<(u64, u32)>,
+    /// The message's distinct words that have character features: (word hash, first token).
+    types: Vec<(u64, u32)>,
+    type_slots: Vec<u32>,
     bytes: Vec<u8>,
     bounds: Vec<usize>,
     /// `(n as f32).ln()` for small counts, computed by the same function.
@@ -67,29 +145,41 @@ pub struct Scratch {
     /// distinct hashes in order of first appearance with their count and first token.
     slots: Vec<u32>,
     runs: Vec<(u64, u32, u32)>,
+    /// One word's character n-grams' hashes; all the message's, with their word's first token.
+    hashes: Vec<u64>,
+    chars: Vec<(u64, u32)>,
+    /// The word group's features (the first `word_len`), then the lexicon's.
+    word_items: Vec<Feature>,
+    word_len: usize,
+    /// The fast path's state for evidence: per distinct word, every head's sum of its character
+    /// features' weights, and `1 / √(number of character features)`.
+    type_sums: Vec<[i16; LANES]>,
+    char_scale: f32,
+    /// Whether the last message went the fast path; else `features` holds its features.
+    fast: bool,
     features: Features,
 }
 
 impl Scratch {
-    /// Fills `groups` with every feature's hash and token: the one definition of the features.
-    fn hash(&mut self, tokens: &[Token]) {
-        let [words, chars] = &mut self.groups;
-        let (bytes, bounds) = (&mut self.bytes, &mut self.bounds);
+    /// Fills `words` and `types`: the word group's hashes, and the distinct words whose
+    /// character n-grams make the character group.
+    fn words_and_types(&mut self, tokens: &[Token]) {
+        let (words, types, slots) = (&mut self.words, &mut self.types, &mut self.type_slots);
         words.clear();
-        chars.clear();
+        types.clear();
+        let cap = (tokens.len() * 2).next_power_of_two().max(16);
+        slots.clear();
+        slots.resize(cap, u32::MAX);
         let mut prev: Option<u64> = None;
-        // The seeds of each feature family, hashed once.
-        let (seed_p, seed_w) = (fnv(FNV_OFFSET, b"p"), fnv(FNV_OFFSET, b"w"));
-        let seed_c: [u64; 6] = std::array::from_fn(|n| fnv(FNV_OFFSET, &[b'c', n as u8]));
         for (i, t) in tokens.iter().enumerate() {
             let i = i as u32;
             let text = t.text.as_bytes();
             if t.kind == TokenKind::Punct {
-                words.push((fnv(seed_p, text), i));
+                words.push((fnv(SEED_P, text), i));
                 prev = None;
                 continue;
             }
-            let w = fnv(seed_w, text);
+            let w = fnv(SEED_W, text);
             words.push((w, i));
             if let Some(p) = prev {
                 words.push((fnv(p ^ 0x9e3779b97f4a7c15, text), i));
@@ -98,136 +188,117 @@ impl Scratch {
             if t.kind == TokenKind::Emoji {
                 continue;
             }
-            // " word " (its first 40 characters) as UTF-8 bytes: an n-gram of characters is a
-            // byte slice, hashed without re-encoding each character (the same bytes, so the same
-            // hashes). ASCII words need no table of where characters start.
-            bytes.clear();
-            bytes.push(b' ');
-            if text.is_ascii() {
-                bytes.extend_from_slice(&text[..text.len().min(40)]);
-                bytes.push(b' ');
-                // Hashed inline into slots reserved for them, in the same order (all 2-grams,
-                // then all 3-grams…): written when the wasm was built at opt-level z, where
-                // `fnv`, `push`, `windows` and range slicing were calls each in the innermost
-                // loop; at -O3 an `extend` over `windows` measured no faster.
-                let m = bytes.len();
-                let count: usize = (2..=5).filter(|&n| m >= n).map(|n| m - n + 1).sum();
-                let start = chars.len();
-                chars.resize(start + count, (0, i));
-                let out = &mut chars[start..];
-                let b: &[u8] = bytes;
-                // Where the 3-, 4- and 5-grams start in `out`, after the m - 1 2-grams… (m >= 3).
-                let at = [0, 0, 0, m - 1, 2 * m - 3, 3 * m - 6];
-                #[inline(always)]
-                fn mix(h: u64, x: u8) -> u64 {
-                    (h ^ x as u64).wrapping_mul(FNV_PRIME)
-                }
-                // The 2-, 3-, 4- and 5-grams starting at k, side by side, one byte at a time.
-                for k in 0..m {
-                    let x = b[k];
-                    let (mut h2, mut h3, mut h4, mut h5) = (mix(seed_c[2], x), mix(seed_c[3], x), mix(seed_c[4], x), mix(seed_c[5], x));
-                    if k + 1 < m {
-                        let x = b[k + 1];
-                        h2 = mix(h2, x);
-                        out[k].0 = h2;
-                        (h3, h4, h5) = (mix(h3, x), mix(h4, x), mix(h5, x));
-                        if k + 2 < m {
-                            let x = b[k + 2];
-                            h3 = mix(h3, x);
-                            out[at[3] + k].0 = h3;
-                            (h4, h5) = (mix(h4, x), mix(h5, x));
-                            if k + 3 < m {
-                                let x = b[k + 3];
-                                h4 = mix(h4, x);
-                                out[at[4] + k].0 = h4;
-                                h5 = mix(h5, x);
-                                if k + 4 < m {
-                                    out[at[5] + k].0 = mix(h5, b[k + 4]);
-                                }
-                            }
-                        }
-                    }
-                }
-                continue;
-            }
-            bounds.clear();
-            bounds.push(0);
-            for (k, (at, c)) in t.text.char_indices().enumerate() {
-                if k == 40 {
+            let mut at = w as usize & (cap - 1);
+            loop {
+                let s = slots[at];
+                if s == u32::MAX {
+                    slots[at] = types.len() as u32;
+                    types.push((w, i));
                     break;
                 }
-                bounds.push(bytes.len());
-                bytes.extend_from_slice(&text[at..at + c.len_utf8()]);
-            }
-            bounds.push(bytes.len());
-            bytes.push(b' ');
-            bounds.push(bytes.len());
-            let n_chars = bounds.len() - 1;
-            for (n, seed) in seed_c.iter().enumerate().skip(2) {
-                if n_chars < n {
+                if types[s as usize].0 == w {
                     break;
                 }
-                chars.extend((0..=n_chars - n).map(|k| (fnv(*seed, &bytes[bounds[k]..bounds[k + n]]), i)));
+                at = (at + 1) & (cap - 1);
             }
         }
     }
 
-    /// A feature's value from its hash and count: the sign from the top bit, the count sublinear.
-    fn value(&mut self, h: u64, n: usize) -> f32 {
+    /// Counts repeated hashes of `hashes` into `runs` (first appearance order, first token).
+    fn count(slots: &mut Vec<u32>, runs: &mut Vec<(u64, u32, u32)>, hashes: &[(u64, u32)]) {
+        // A small hash table rather than a sort (the sort was a seventh of the wasm triage time).
+        let cap = (hashes.len() * 2).next_power_of_two().max(16);
+        slots.clear();
+        slots.resize(cap, u32::MAX);
+        runs.clear();
+        for &(h, token) in hashes {
+            let mut at = h as usize & (cap - 1);
+            loop {
+                let r = slots[at];
+                if r == u32::MAX {
+                    slots[at] = runs.len() as u32;
+                    runs.push((h, 1, token));
+                    break;
+                }
+                let run = &mut runs[r as usize];
+                if run.0 == h {
+                    run.1 += 1;
+                    break;
+                }
+                at = (at + 1) & (cap - 1);
+            }
+        }
+    }
+
+    /// The word group's features into `word_items`: each distinct hash once, its count made
+    /// sublinear (`1 + ln n`) and signed, the group scaled to unit length. Then the lexicon's.
+    fn word_group(&mut self, bits: u8, lexicon: &[f32; 12]) {
+        let mask = (1u64 << bits) - 1;
+        Scratch::count(&mut self.slots, &mut self.runs, &self.words);
         if self.ln.is_empty() {
             // Not folded at compile time: the same `ln` as for larger counts, at run time.
             self.ln = (0..64u32).map(|n| (std::hint::black_box(n) as f32).ln()).collect();
         }
-        let l = match self.ln.get(n) {
-            Some(l) => *l,
-            None => (n as f32).ln(),
-        };
-        let sign = if h >> 63 == 1 { -1.0 } else { 1.0 };
-        sign * (1.0 + l)
+        let mut items = std::mem::take(&mut self.word_items);
+        items.clear();
+        for &(h, n, token) in &self.runs {
+            let l = match self.ln.get(n as usize) {
+                Some(l) => *l,
+                None => (n as f32).ln(),
+            };
+            items.push(Feature { index: (h & mask) as u32, value: sign(h) * (1.0 + l), token });
+        }
+        unit_length(&mut items);
+        self.word_len = items.len();
+        push_lexicon(&mut items, bits, lexicon);
+        self.word_items = items;
     }
 
     /// The same as [`features_with_lexicon`], in buffers kept from message to message.
     pub fn features(&mut self, tokens: &[Token], bits: u8, lexicon: &[f32; 12]) -> &Features {
         let mask = (1u64 << bits) - 1;
-        self.hash(tokens);
-        let mut items = std::mem::take(&mut self.features.items);
-        items.clear();
-        for g in 0..2 {
-            // Repeated features are counted in a small hash table rather than found by sorting
-            // (the sort was a seventh of the wasm triage time); each feature keeps its first
-            // appearance's place and token, so evidence credits the first occurrence.
-            let cap = (self.groups[g].len() * 2).next_power_of_two().max(16);
-            self.slots.clear();
-            self.slots.resize(cap, u32::MAX);
-            self.runs.clear();
-            for &(h, token) in &self.groups[g] {
-                let mut at = h as usize & (cap - 1);
-                loop {
-                    let r = self.slots[at];
-                    if r == u32::MAX {
-                        self.slots[at] = self.runs.len() as u32;
-                        self.runs.push((h, 1, token));
-                        break;
-                    }
-                    let run = &mut self.runs[r as usize];
-                    if run.0 == h {
-                        run.1 += 1;
-                        break;
-                    }
-                    at = (at + 1) & (cap - 1);
-                }
-            }
-            let start = items.len();
-            for k in 0..self.runs.len() {
-                let (h, n, token) = self.runs[k];
-                items.push(Feature { index: (h & mask) as u32, value: self.value(h, n as usize), token });
-            }
-            unit_length(&mut items[start..]);
-            self.features.group_ends[g] = items.len();
+        self.words_and_types(tokens);
+        self.word_group(bits, lexicon);
+        let mut chars = std::mem::take(&mut self.chars);
+        chars.clear();
+        for &(_, token) in &self.types {
+            self.hashes.clear();
+            char_ngrams(&tokens[token as usize].text, &mut self.bytes, &mut self.bounds, &mut self.hashes);
+            chars.extend(self.hashes.iter().map(|h| (*h, token)));
         }
-        push_lexicon(&mut items, bits, lexicon);
-        self.features.items = items;
+        Scratch::count(&mut self.slots, &mut self.runs, &chars);
+        let scale = char_scale(chars.len());
+        self.chars = chars;
+        let lexicon_at = self.word_len;
+        let items = &mut self.features.items;
+        items.clear();
+        items.extend_from_slice(&self.word_items[..lexicon_at]);
+        self.features.group_ends[0] = items.len();
+        items.extend(self.runs.iter().map(|&(h, n, token)| Feature { index: (h & mask) as u32, value: sign(h) * n as f32 * scale, token }));
+        self.features.group_ends[1] = items.len();
+        items.extend_from_slice(&self.word_items[lexicon_at..]);
+        self.fast = false;
         &self.features
+    }
+}
+
+/// A hashed feature's sign, from the hash's top bit.
+fn sign(h: u64) -> f32 {
+    if h >> 63 == 1 {
+        -1.0
+    } else {
+        1.0
+    }
+}
+
+/// The character group's scale: each of its `n` features (counting repeats) weighs `1/√n`, so
+/// the group has unit length when no feature repeats. Not the exact norm, which needs the
+/// features counted: this way a message's character sums are read straight from its words.
+fn char_scale(n: usize) -> f32 {
+    if n == 0 {
+        0.0
+    } else {
+        1.0 / (n as f32).sqrt()
     }
 }
 
@@ -381,6 +452,89 @@ impl Model {
         sigmoid(self.heads[head].bias + self.heads[head].scale * acc)
     }
 
+    /// Every head's probability (`None` for heads not in `wanted`), straight from the tokens,
+    /// keeping in `s` what [`Model::evidence`] needs. The same sums as [`Model::probabilities`]
+    /// over [`Scratch::features`], up to rounding, without listing the character features:
+    /// each distinct word's n-grams are looked up as they are hashed, and their `i8` weights
+    /// summed as integers, exactly, for every head at once.
+    pub fn score(&self, s: &mut Scratch, tokens: &[Token], lexicon: &[f32; 12], wanted: &[bool]) -> Vec<Option<f32>> {
+        let n = self.heads.len();
+        if n > LANES {
+            s.features(tokens, self.bits, lexicon);
+            return self.probabilities(&s.features, wanted);
+        }
+        let mask = (1u64 << self.bits) - 1;
+        s.words_and_types(tokens);
+        s.word_group(self.bits, lexicon);
+        let mut lanes = [0.0f32; LANES];
+        let add = |lanes: &mut [f32; LANES], x: &Feature| {
+            let at = x.index as usize * n;
+            let row: &[i8; LANES] = self.weights[at..at + LANES].try_into().expect("rows are padded");
+            for (a, w) in lanes.iter_mut().zip(row) {
+                *a += *w as f32 * x.value;
+            }
+        };
+        for x in &s.word_items[..s.word_len] {
+            add(&mut lanes, x);
+        }
+        s.type_sums.clear();
+        let mut total = [0i32; LANES];
+        let mut count = 0usize;
+        let weights = &self.weights;
+        for &(_, token) in &s.types {
+            // At most 158 n-grams of weights within ±128 each: an `i16` holds a word's sums.
+            let mut acc = [0i16; LANES];
+            s.hashes.clear();
+            char_ngrams(&tokens[token as usize].text, &mut s.bytes, &mut s.bounds, &mut s.hashes);
+            count += s.hashes.len();
+            for &h in &s.hashes {
+                let at = (h & mask) as usize * n;
+                let row: &[i8; LANES] = weights[at..at + LANES].try_into().expect("rows are padded");
+                // Negated when the sign bit is set, without a branch: (w ^ -1) - (-1) = -w.
+                let m = ((h as i64) >> 63) as i16;
+                for (a, w) in acc.iter_mut().zip(row) {
+                    *a += (*w as i16 ^ m) - m;
+                }
+            }
+            for (t, a) in total.iter_mut().zip(&acc) {
+                *t += *a as i32;
+            }
+            s.type_sums.push(acc);
+        }
+        s.char_scale = char_scale(count);
+        for (l, t) in lanes.iter_mut().zip(&total) {
+            *l += *t as f32 * s.char_scale;
+        }
+        for x in &s.word_items[s.word_len..] {
+            add(&mut lanes, x);
+        }
+        s.fast = true;
+        let want = |h: usize| wanted.get(h).copied().unwrap_or(true);
+        self.heads.iter().enumerate().map(|(h, head)| want(h).then(|| sigmoid(head.bias + head.scale * lanes[h]))).collect()
+    }
+
+    /// Each token's share of head `head`'s logit (without the bias) in the message [`Model::score`]
+    /// scored last with `s`. A word's character features are its first occurrence's.
+    pub fn evidence(&self, s: &Scratch, head: usize, n_tokens: usize) -> Vec<f32> {
+        if !s.fast {
+            return self.contributions(head, &s.features, n_tokens);
+        }
+        let n = self.heads.len();
+        let scale = self.heads[head].scale;
+        let mut out = vec![0.0f32; n_tokens];
+        for x in &s.word_items[..s.word_len] {
+            if let Some(c) = out.get_mut(x.token as usize) {
+                *c += scale * self.weights[x.index as usize * n + head] as f32 * x.value;
+            }
+        }
+        for (&(_, token), sums) in s.types.iter().zip(&s.type_sums) {
+            if let Some(c) = out.get_mut(token as usize) {
+                *c += scale * sums[head] as f32 * s.char_scale;
+            }
+        }
+        out
+    }
+
     /// Each token's share of one head's logit (without the bias).
     pub fn contributions(&self, head: usize, f: &Features, n_tokens: usize) -> Vec<f32> {
         let n = self.heads.len();
@@ -473,11 +627,63 @@ mod tests {
         let a = features(&n.tokens, 18);
         let b = features(&n.tokens, 18);
         assert_eq!(a.items, b.items);
-        let total: f32 = a.items.iter().map(|f| f.value * f.value).sum();
-        assert!((total - 2.0).abs() < 1e-4, "{total}");
+        // The word group has unit length; each of the N character n-grams weighs 1/√N.
+        let [w, c] = a.group_ends;
+        let words: f32 = a.items[..w].iter().map(|f| f.value * f.value).sum();
+        assert!((words - 1.0).abs() < 1e-5, "{words}");
+        let root_n: f32 = a.items[w..c].iter().map(|f| f.value.abs()).sum();
+        assert_eq!(root_n.powi(2).round(), (7 + 6 + 5 + 4 + 8 + 7 + 6 + 5) as f32); // " quelle ", " arnaque "
+        assert!(a.items[w..c].iter().all(|f| (f.value.abs() * root_n - (f.value.abs() * root_n).round()).abs() < 1e-4));
         assert!(a.items.iter().all(|f| f.index < 1 << 18));
         // Obfuscation changes nothing once normalised.
         assert_eq!(features(&normalise("QUELLE 4rnaque 😡 !!").tokens, 18).items, a.items);
+    }
+
+    #[test]
+    fn the_fast_path_scores_as_the_listed_features_do() {
+        let m = default_model().expect("the shipped model");
+        let all = vec![true; m.heads.len()];
+        let lex = [0.0, 0.4, 0.0, 0.0, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.2];
+        // One scratch for every text: what the previous text left changes nothing.
+        let mut s = Scratch::default();
+        for t in [
+            "Quelle arnaque 😡 !! Remboursez-moi, c'est une honte, une HONTE",
+            "go back to your country go back to your country go back",
+            "lol lol lol lol lol lol lol lol lol lol lol lol",
+            "Ça suffit : vos employés m'ont insulté à l'accueil, je porte plainte.",
+            "Пример текста на русском и 日本語のテキスト with some English",
+            "supercalifragilisticexpialidocious-and-then-some-more-characters-than-forty",
+            "",
+            "!!! ??? ...",
+            "@user #hashtag https://example.com/a?b=c 12 400 abonnés",
+        ] {
+            let tokens = normalise(t).tokens;
+            let f = features_with_lexicon(&tokens, m.bits, &lex);
+            let listed = m.probabilities(&f, &all);
+            let fast = m.score(&mut s, &tokens, &lex, &all);
+            for (h, (a, b)) in listed.iter().zip(&fast).enumerate() {
+                let (a, b) = (a.unwrap(), b.unwrap());
+                assert!((a - b).abs() < 1e-5, "{t:?} head {h}: listed {a}, fast {b}");
+                // Evidence shares out the same logit, word by word.
+                let (shares, listed_shares) = (m.evidence(&s, h, tokens.len()), m.contributions(h, &f, tokens.len()));
+                let (x, y): (f32, f32) = (shares.iter().sum(), listed_shares.iter().sum());
+                assert!((x - y).abs() < 1e-3, "{t:?} head {h}: evidence {x} against {y}");
+            }
+            // Unwanted heads are not given.
+            let mut some = all.clone();
+            some[0] = false;
+            assert_eq!(m.score(&mut s, &tokens, &lex, &some)[0], None);
+        }
+    }
+
+    #[test]
+    fn the_character_group_is_read_once_per_distinct_word() {
+        let once = features(&normalise("arnaque").tokens, 18);
+        let twice = features(&normalise("arnaque arnaque").tokens, 18);
+        let chars = |f: &Features| f.items[f.group_ends[0]..f.group_ends[1]].to_vec();
+        assert_eq!(chars(&once).iter().map(|x| (x.index, x.value)).collect::<Vec<_>>(), chars(&twice).iter().map(|x| (x.index, x.value)).collect::<Vec<_>>());
+        // The word itself is counted twice, sublinearly.
+        assert_ne!(once.items[..once.group_ends[0]], twice.items[..twice.group_ends[0]]);
     }
 
     #[test]

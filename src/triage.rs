@@ -458,8 +458,7 @@ impl Engine {
         if !wanted.contains(&true) {
             return;
         }
-        let feats = scratch.features(tokens, model.bits, &lex);
-        let probs = model.probabilities(feats, &wanted);
+        let probs = model.score(scratch, tokens, &lex, &wanted);
         let mut best: [Option<(f32, usize)>; 12] = [None; 12];
         let mut sums = [(0.0f32, 0u32); 12];
         for (h, (cat, p)) in targets.iter().zip(&probs).enumerate() {
@@ -494,7 +493,7 @@ impl Engine {
             let (cat, flag) = (Category::ALL[c], self.plan.flag[c]);
             if w >= flag {
                 // The words that pushed the score up most are the model's evidence.
-                let contrib = model.contributions(head, feats, tokens.len());
+                let contrib = model.evidence(scratch, head, tokens.len());
                 let mut order: Vec<usize> = (0..tokens.len())
                     .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(&tokens[i].text))
                     .collect();
