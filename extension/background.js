@@ -68,7 +68,7 @@ async function settings() {
 }
 
 async function onTriage(msg) {
-  const opts = triageOptions(await settings());
+  const opts = triageOptions(await settings(), 3, { scores: false });
   await load();
   // `current` is read after the last await, so a plan swap cannot free it under us.
   return { ok: true, verdicts: triage(current, msg.messages, opts) };

@@ -4,11 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, benchSample } from './bench-sample.mjs';
+import { triageOptions } from '../extension/lib/engine.js';
 
 const pkg = process.env.SENTINELLE_PKG || path.join(ROOT, 'build/pkg');
 const batchSize = Number(process.argv[2] || 500);
 const total = Number(process.argv[3] || 20000);
 const sample = benchSample(total);
+// As the extension's background calls it (no map of every category's score).
+const options = triageOptions({}, 3, { scores: false });
 
 const m = await import(path.join(pkg, 'sentinelle.js'));
 const t0 = performance.now();
@@ -18,11 +21,11 @@ const tInit = performance.now() - t0;
 
 const run = () => {
   const s = performance.now();
-  for (let i = 0; i < sample.length; i += batchSize) engine.triage(sample.slice(i, i + batchSize));
+  for (let i = 0; i < sample.length; i += batchSize) engine.triage(sample.slice(i, i + batchSize), options);
   return performance.now() - s;
 };
 run(); // warm-up
 const times = [run(), run(), run()].sort((a, b) => a - b);
 const per = (ms) => ((ms * 1000) / sample.length).toFixed(1);
 console.log(`wasm ${fs.statSync(path.join(pkg, 'sentinelle_bg.wasm')).size} bytes; init + default plan + model: ${tInit.toFixed(0)} ms`);
-console.log(`${sample.length} messages of 200 characters, batches of ${batchSize}: median ${per(times[1])} µs/message (best ${per(times[0])}, worst ${per(times[2])}), including the crossing and the verdict objects`);
+console.log(`${sample.length} messages of 200 characters, batches of ${batchSize}: median ${per(times[1])} µs/message (best ${per(times[0])}, worst ${per(times[2])}), including the crossing and the verdict objects, with the extension's options`);

@@ -56,6 +56,10 @@ pub struct TriageOptions {
     pub max_replies: usize,
     /// Categories the spike detector currently reports as spiking: messages in them are crises.
     pub spiking: Vec<Category>,
+    /// Leaves every category's score (`scores`) out of the verdicts: the extension shows only the
+    /// flagged categories, which carry their own, and building the map is a twelfth-field object
+    /// per message across the wasm boundary.
+    pub omit_scores: bool,
 }
 
 /// A span of the original text, in characters, and what made it evidence.
@@ -95,7 +99,8 @@ pub struct Verdict {
     pub primary: Category,
     /// The flagged categories, primary first.
     pub categories: Vec<CategoryScore>,
-    /// A score in 0..1 for every category.
+    /// A score in 0..1 for every category; empty when [`TriageOptions::omit_scores`] is set.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub scores: BTreeMap<Category, f32>,
     pub severity: Severity,
     pub response: Response,
@@ -216,7 +221,8 @@ impl Engine {
             self.apply_model(model, model_scratch, tokens, chars, lang, &damp, &open, &mut miss, &mut evidence);
         }
 
-        let mut scores: BTreeMap<Category, f32> = BTreeMap::new();
+        // Indexed by `Category::index`.
+        let mut score = [0.0f32; 12];
         let mut best_other = 0.0f32;
         for c in Category::ALL {
             if *c == Category::Other {
@@ -224,14 +230,14 @@ impl Engine {
             }
             let s = round3(1.0 - miss[c.index()]);
             best_other = best_other.max(s);
-            scores.insert(*c, s);
+            score[c.index()] = s;
         }
-        scores.insert(Category::Other, round3(1.0 - best_other));
+        score[Category::Other.index()] = round3(1.0 - best_other);
 
         let mut flagged: Vec<Category> = Category::ALL
             .iter()
             .copied()
-            .filter(|c| *c != Category::Other && scores[c] >= plan.flag[c.index()] && scores[c] > 0.0)
+            .filter(|c| *c != Category::Other && score[c.index()] >= plan.flag[c.index()] && score[c.index()] > 0.0)
             .collect();
         // The plan assesses risk first: a threat leads (people's safety), then any crisis-risk
         // category over a complaint or a question, then the higher score, then the plan's order.
@@ -239,7 +245,7 @@ impl Engine {
             (*b == Category::Threat)
                 .cmp(&(*a == Category::Threat))
                 .then(b.is_crisis_risk().cmp(&a.is_crisis_risk()))
-                .then(scores[b].total_cmp(&scores[a]))
+                .then(score[b.index()].total_cmp(&score[a.index()]))
                 .then(a.cmp(b))
         });
         let primary = flagged.first().copied().unwrap_or(Category::Other);
@@ -251,7 +257,7 @@ impl Engine {
         let mut severity = if primary.is_crisis_risk() {
             let strong = plan.strong[primary.index()];
             // A strong threshold of 1 means: never by the wording alone, only by reach or numbers.
-            if (strong < 1.0 && scores[&primary] >= strong) || reach || many || spiking {
+            if (strong < 1.0 && score[primary.index()] >= strong) || reach || many || spiking {
                 Severity::Crisis
             } else {
                 Severity::Problem
@@ -276,8 +282,9 @@ impl Engine {
 
         let categories = flagged
             .iter()
-            .map(|c| CategoryScore { category: *c, score: scores[c], evidence: std::mem::take(&mut evidence[c.index()]) })
+            .map(|c| CategoryScore { category: *c, score: score[c.index()], evidence: std::mem::take(&mut evidence[c.index()]) })
             .collect();
+        let scores = if opts.omit_scores { BTreeMap::new() } else { Category::ALL.iter().map(|c| (*c, score[c.index()])).collect() };
         Verdict {
             id,
             lang,

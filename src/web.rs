@@ -46,7 +46,8 @@ impl Engine {
     }
 
     /// Triage a batch: `[{id, text, author?, time?, platform?, reach?, lang?}]` in, one verdict
-    /// per message out, in order. `options`: `{reply: {agent, link, values}, maxReplies, spiking}`.
+    /// per message out, in order. `options`: `{reply: {agent, link, values}, maxReplies, spiking,
+    /// omitScores}`.
     pub fn triage(&self, batch: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let batch: Vec<Message> = serde_wasm_bindgen::from_value(batch).map_err(|e| js_error(format!("triage: bad batch: {e}")))?;
         let mut opts: TriageOptions = if options.is_undefined() || options.is_null() {

@@ -81,6 +81,23 @@ fn the_batch_keeps_order_and_names_rows_without_ids() {
 }
 
 #[test]
+fn verdicts_without_scores_are_otherwise_the_same() {
+    let engine = Engine::with_default_plan();
+    let batch = vec![msg("Vous êtes des escrocs, rendez l'argent !"), msg("merci pour votre aide"), msg("go back to your country"), msg("")];
+    let full = engine.triage_batch(&batch, &TriageOptions::default());
+    let lean = engine.triage_batch(&batch, &TriageOptions { omit_scores: true, ..Default::default() });
+    for (f, l) in full.iter().zip(&lean) {
+        assert_eq!(f.scores.len(), 12);
+        assert!(l.scores.is_empty());
+        assert!(!serde_json::to_string(l).unwrap().contains("\"scores\""));
+        assert_eq!(sentinelle::Verdict { scores: f.scores.clone(), ..l.clone() }, *f);
+    }
+    // Options from JS name it in camelCase.
+    let o: TriageOptions = serde_json::from_str(r#"{"omitScores": true}"#).unwrap();
+    assert!(o.omit_scores);
+}
+
+#[test]
 fn the_model_adds_recall_with_evidence_where_the_plan_gives_it_a_foothold() {
     let with = Engine::with_default_plan();
     assert!(with.model().is_some(), "the embedded model loads");

@@ -50,12 +50,14 @@ export function buildEngine(glue, json) {
 }
 
 /** The triage options from the agent's settings (`{agent, link}`); empty values stay unset so the
- * template shows its placeholder instead of an empty name. */
-export function triageOptions(settings = {}, maxReplies = 3) {
+ * template shows its placeholder instead of an empty name. With `scores: false` the verdicts leave
+ * out the score of every category (`scores`), which only an export needs: the flagged categories
+ * carry their own. */
+export function triageOptions(settings = {}, maxReplies = 3, { scores = true } = {}) {
   const reply = { values: {} };
   if (settings.agent?.trim()) reply.agent = settings.agent.trim();
   if (settings.link?.trim()) reply.link = settings.link.trim();
-  return { reply, maxReplies };
+  return scores ? { reply, maxReplies } : { reply, maxReplies, omitScores: true };
 }
 
 /**
