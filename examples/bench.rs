@@ -25,5 +25,9 @@ fn main() {
             .collect();
         runs.sort_by(f64::total_cmp);
         println!("{name}: median {:.1} µs per 200-character message ({} messages; best {:.1}, worst {:.1})", runs[1], batch.len(), runs[0], runs[2]);
+        let (hits, misses) = engine.word_cache_stats();
+        if hits + misses > 0 {
+            println!("  distinct words of a message found in the model's word cache: {:.1} %", 100.0 * hits as f64 / (hits + misses) as f64);
+        }
     }
 }

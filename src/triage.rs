@@ -9,6 +9,7 @@
 use crate::lang;
 use crate::matcher::{Hit, Target};
 use crate::model::Model;
+use std::sync::Mutex;
 use crate::normalise::{normalise_into, Normalised, Token};
 use crate::plan::{HeadsRule, Plan, RuleRef};
 use crate::reply::{suggest, Reply, ReplyContext};
@@ -123,6 +124,8 @@ pub struct Verdict {
 pub struct Engine {
     plan: Plan,
     model: Option<Model>,
+    /// Buffers and the model's word cache, kept from batch to batch (see [`Engine::triage_batch`]).
+    scratch: Mutex<Scratch>,
 }
 
 /// Buffers kept from message to message of a batch: the normalised text (its tokens' strings
@@ -153,12 +156,12 @@ struct Analysis {
 impl Engine {
     /// An engine with the embedded model, when it loads (see [`crate::model::default_model`]).
     pub fn new(plan: Plan) -> Engine {
-        Engine { plan, model: crate::model::default_model() }
+        Engine::with_model(plan, crate::model::default_model())
     }
 
     /// An engine with the given model, or with lexicons and rules only.
     pub fn with_model(plan: Plan, model: Option<Model>) -> Engine {
-        Engine { plan, model }
+        Engine { plan, model, scratch: Mutex::default() }
     }
 
     pub fn model(&self) -> Option<&Model> {
@@ -181,10 +184,20 @@ impl Engine {
         &self.plan
     }
 
-    /// Triage a batch; one verdict per message, in order.
+    /// Triage a batch; one verdict per message, in order. The engine's buffers and word cache
+    /// serve batch after batch; a batch that finds them in use by another thread gets its own.
     pub fn triage_batch(&self, batch: &[Message], opts: &TriageOptions) -> Vec<Verdict> {
-        let mut scratch = Scratch::default();
-        batch.iter().enumerate().map(|(i, m)| self.triage_with(m, i, opts, &mut scratch)).collect()
+        let run = |scratch: &mut Scratch| batch.iter().enumerate().map(|(i, m)| self.triage_with(m, i, opts, scratch)).collect();
+        match self.scratch.try_lock() {
+            Ok(mut scratch) => run(&mut scratch),
+            Err(_) => run(&mut Scratch::default()),
+        }
+    }
+
+    /// How many distinct words of the messages triaged so far the model found in its word
+    /// cache, and how many it summed from the weights: `(hits, misses)`.
+    pub fn word_cache_stats(&self) -> (u64, u64) {
+        self.scratch.try_lock().map_or((0, 0), |s| (s.model.cache_hits, s.model.cache_misses))
     }
 
     /// Triage one message; `index` names it when it has no id.
