@@ -380,16 +380,11 @@ fn tokens_into(chars: &[NChar], tokens: &mut Vec<Token>) {
     let mut pool = std::mem::take(tokens);
     // A token's text, in a string from the pool when there is one.
     let mut text_of = |run: &[NChar]| -> String {
-        let mut b = pool.pop().map(|t| t.text.into_bytes()).unwrap_or_default();
-        b.clear();
-        for n in run {
-            if n.c.is_ascii() {
-                b.push(n.c as u8);
-            } else {
-                b.extend_from_slice(n.c.encode_utf8(&mut [0; 4]).as_bytes());
-            }
-        }
-        String::from_utf8(b).unwrap_or_default()
+        let mut text = pool.pop().map(|t| t.text).unwrap_or_default();
+        text.clear();
+        // Pushed as chars: no UTF-8 validation of the bytes afterwards.
+        text.extend(run.iter().map(|n| n.c));
+        text
     };
     let mut out = Vec::with_capacity(chars.len() / 4 + 4);
     let mut clause = 0u32;
