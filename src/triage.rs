@@ -80,6 +80,7 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryScore {
     pub category: Category,
+    #[serde(serialize_with = "score_as_written")]
     pub score: f32,
     pub evidence: Vec<Evidence>,
 }
@@ -101,7 +102,7 @@ pub struct Verdict {
     /// The flagged categories, primary first.
     pub categories: Vec<CategoryScore>,
     /// A score in 0..1 for every category; empty when [`TriageOptions::omit_scores`] is set.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", serialize_with = "scores_as_written")]
     pub scores: BTreeMap<Category, f32>,
     pub severity: Severity,
     pub response: Response,
@@ -584,6 +585,25 @@ fn rule_fires(groups: &[RuleRef], within: u32, hits: &[(RuleRef, u32, u32)], sen
 
 fn round3(x: f32) -> f32 {
     (x.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
+}
+
+/// A score as the number its three decimals say, not the nearest `f64` to the `f32`, which JSON
+/// and JavaScript write as `0.8840000033378601`.
+pub fn score_value(x: f32) -> f64 {
+    (x as f64 * 1000.0).round() / 1000.0
+}
+
+fn score_as_written<S: serde::Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(score_value(*x))
+}
+
+fn scores_as_written<S: serde::Serializer>(m: &BTreeMap<Category, f32>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(m.len()))?;
+    for (c, x) in m {
+        map.serialize_entry(c, &score_value(*x))?;
+    }
+    map.end()
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

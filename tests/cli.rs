@@ -35,6 +35,12 @@ fn jsonl_output_has_exactly_the_documented_fields_in_input_order() {
     assert_eq!(rows[1]["id"], "2", "a row without id is named by its line");
     assert_eq!(rows[0]["primary"], "defamation_risk");
     assert_eq!(rows[0]["scores"].as_object().unwrap().len(), 12);
+    // Scores as their three decimals ("0.884", not "0.8840000033378601").
+    let line = out.lines().next().unwrap();
+    for (at, _) in line.match_indices("0.") {
+        let decimals = line[at + 2..].chars().take_while(char::is_ascii_digit).count();
+        assert!(decimals <= 3, "{}", &line[at..]);
+    }
     let ev = &rows[0]["categories"][0]["evidence"][0];
     assert_eq!(ev["text"], "escrocs");
     assert_eq!((ev["start"].as_u64(), ev["end"].as_u64()), (Some(14), Some(21)));

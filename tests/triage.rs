@@ -81,6 +81,19 @@ fn the_batch_keeps_order_and_names_rows_without_ids() {
 }
 
 #[test]
+fn scores_are_written_as_their_three_decimals() {
+    let engine = Engine::with_default_plan();
+    let full = engine.triage_batch(&[msg("Vous êtes des escrocs, rendez l'argent !")], &TriageOptions::default());
+    // Written as their three decimals, even through a serializer that keeps numbers as f64 as the
+    // wasm boundary's does (an f32 would come out as 0.8840000033378601).
+    let json = serde_json::to_value(&full[0]).unwrap().to_string();
+    assert!(json.contains("\"score\":0."), "{json}");
+    for (at, _) in json.match_indices("0.") {
+        assert!(json[at + 2..].chars().take_while(char::is_ascii_digit).count() <= 3, "{}", &json[at..]);
+    }
+}
+
+#[test]
 fn verdicts_without_scores_are_otherwise_the_same() {
     let engine = Engine::with_default_plan();
     let batch = vec![msg("Vous êtes des escrocs, rendez l'argent !"), msg("merci pour votre aide"), msg("go back to your country"), msg("")];

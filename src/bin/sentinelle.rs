@@ -754,7 +754,7 @@ fn write_verdict(out: &mut dyn Write, format: &str, msg: &Message, v: &Verdict, 
                 .map(|c| {
                     serde_json::json!({
                         "category": c.category,
-                        "score": c.score,
+                        "score": sentinelle::triage::score_value(c.score),
                         "evidence": c.evidence.iter().map(|e| serde_json::json!({"start": e.start, "end": e.end, "text": e.text})).collect::<Vec<_>>(),
                     })
                 })
@@ -764,7 +764,7 @@ fn write_verdict(out: &mut dyn Write, format: &str, msg: &Message, v: &Verdict, 
                 "lang": v.lang,
                 "primary": v.primary,
                 "categories": categories,
-                "scores": v.scores,
+                "scores": v.scores.iter().map(|(c, x)| (*c, sentinelle::triage::score_value(*x))).collect::<std::collections::BTreeMap<_, _>>(),
                 "severity": v.severity,
                 "response": v.response,
                 "reply_within_minutes": v.reply_within_minutes,
