@@ -82,21 +82,29 @@ pub fn normalise_into(text: &str, out: &mut Normalised) {
     chars.reserve(text.len() + 2);
     let mut original_len = 0u32;
     let mut ascii = true;
-    for (i, c) in text.chars().enumerate() {
-        let i = i as u32;
-        original_len = i + 1;
-        let n = NChar { c, src: i, end: i + 1 };
-        if c.is_ascii() {
-            // Never invisible; folding only lowers its case.
-            chars.push(NChar { c: c.to_ascii_lowercase(), ..n });
-        } else if !is_invisible(c) {
-            let before = chars.len();
-            fold_one(n, &mut chars);
-            ascii &= chars[before..].iter().all(|n| n.c.is_ascii());
+    if text.is_ascii() {
+        // Byte by byte: never invisible, and folding only lowers the case.
+        chars.extend(text.bytes().enumerate().map(|(i, b)| NChar { c: b.to_ascii_lowercase() as char, src: i as u32, end: i as u32 + 1 }));
+        original_len = text.len() as u32;
+    } else {
+        for (i, c) in text.chars().enumerate() {
+            let i = i as u32;
+            original_len = i + 1;
+            let n = NChar { c, src: i, end: i + 1 };
+            if c.is_ascii() {
+                chars.push(NChar { c: c.to_ascii_lowercase(), ..n });
+            } else if !is_invisible(c) {
+                let before = chars.len();
+                fold_one(n, &mut chars);
+                ascii &= chars[before..].iter().all(|n| n.c.is_ascii());
+            }
         }
     }
-    // Leetspeak only writes ASCII letters; squeezing only removes characters.
-    let mut chars = leetspeak(chars);
+    // Leetspeak only writes ASCII letters (and has nothing to read in most texts); squeezing
+    // only removes characters.
+    if chars.iter().any(|n| leet(n.c).is_some()) {
+        chars = leetspeak(chars);
+    }
     if !ascii {
         chars = confusables(chars);
     }
