@@ -19,13 +19,15 @@ try {
   await page.goto(server.url + 'triage.html');
   const result = await page.evaluate(async ({ sample, batchSize }) => {
     const m = await import('/pkg/sentinelle.js');
-    // As the extension's background calls it (no map of every category's score).
-    const options = (await import('/lib/engine.js')).triageOptions({}, 3, { scores: false });
+    // As the extension's background calls it: through extension/lib/engine.js, without the map
+    // of every category's score.
+    const { triage, triageOptions } = await import('/lib/engine.js');
+    const options = triageOptions({}, 3, { scores: false });
     await m.default({ module_or_path: '/pkg/sentinelle_bg.wasm' });
     const engine = new m.Engine();
     const run = () => {
       const s = performance.now();
-      for (let i = 0; i < sample.length; i += batchSize) engine.triage(sample.slice(i, i + batchSize), options);
+      for (let i = 0; i < sample.length; i += batchSize) triage(engine, sample.slice(i, i + batchSize), options);
       return performance.now() - s;
     };
     run(); // warm-up

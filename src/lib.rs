@@ -30,6 +30,7 @@
 pub mod lang;
 mod matcher;
 pub mod model;
+pub mod packed;
 pub mod normalise;
 pub mod plan;
 pub mod reply;

@@ -49,16 +49,18 @@ impl Engine {
     /// per message out, in order. `options`: `{reply: {agent, link, values}, maxReplies, spiking,
     /// omitScores}`.
     pub fn triage(&self, batch: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let batch: Vec<Message> = serde_wasm_bindgen::from_value(batch).map_err(|e| js_error(format!("triage: bad batch: {e}")))?;
-        let mut opts: TriageOptions = if options.is_undefined() || options.is_null() {
-            TriageOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| js_error(format!("triage: bad options: {e}")))?
-        };
-        if opts.spiking.is_empty() {
-            opts.spiking = self.spikes.spiking();
-        }
+        let (batch, opts) = self.batch_and_options(batch, options)?;
         to_js(&self.core.triage_batch(&batch, &opts))
+    }
+
+    /// [`Engine::triage`] with the verdicts packed as `[numbers: Float64Array, text: string]` (see
+    /// `crate::packed`), for `unpackVerdicts` in `extension/lib/engine.js` to read back into the
+    /// same objects: a batch crosses as two values instead of a call per property.
+    #[wasm_bindgen(js_name = triagePacked)]
+    pub fn triage_packed(&self, batch: JsValue, options: JsValue) -> Result<js_sys::Array, JsValue> {
+        let (batch, opts) = self.batch_and_options(batch, options)?;
+        let (numbers, text) = crate::packed::pack(&self.core.triage_batch(&batch, &opts));
+        Ok(js_sys::Array::of2(&js_sys::Float64Array::from(&numbers[..]), &JsValue::from_str(&text)))
     }
 
     /// Feeds the spike detector with `[{time, categories}]` (no text) and returns the live state
@@ -88,6 +90,21 @@ impl Engine {
     #[wasm_bindgen(js_name = planJson)]
     pub fn plan_json(&self) -> String {
         self.core.plan().to_json()
+    }
+}
+
+impl Engine {
+    fn batch_and_options(&self, batch: JsValue, options: JsValue) -> Result<(Vec<Message>, TriageOptions), JsValue> {
+        let batch: Vec<Message> = serde_wasm_bindgen::from_value(batch).map_err(|e| js_error(format!("triage: bad batch: {e}")))?;
+        let mut opts: TriageOptions = if options.is_undefined() || options.is_null() {
+            TriageOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| js_error(format!("triage: bad options: {e}")))?
+        };
+        if opts.spiking.is_empty() {
+            opts.spiking = self.spikes.spiking();
+        }
+        Ok((batch, opts))
     }
 }
 

@@ -74,5 +74,59 @@ export function triage(engine, messages, options) {
     if (Number.isFinite(m.reach) && m.reach >= 0) out.reach = Math.floor(m.reach);
     return out;
   });
-  return engine.triage(batch, options);
+  const [numbers, text] = engine.triagePacked(batch, options);
+  return unpackVerdicts(numbers, text);
+}
+
+/**
+ * Reads the verdicts `triagePacked` wrote (src/packed.rs describes the stream) into the objects
+ * `engine.triage` gives: the same fields, left out when empty as there. A batch crosses the wasm
+ * boundary as these two values; building each object from Rust cost a call per property.
+ */
+export function unpackVerdicts(numbers, text) {
+  let i = 0;
+  let at = 0;
+  const num = () => numbers[i++];
+  const str = () => {
+    const end = at + numbers[i++];
+    const s = text.slice(at, end);
+    at = end;
+    return s;
+  };
+  const list = (read) => {
+    const out = new Array(num());
+    for (let k = 0; k < out.length; k++) out[k] = read();
+    return out;
+  };
+  const evidence = () => {
+    const e = { start: num(), end: num(), text: str(), rule: str() };
+    if (num()) e.reported = true;
+    return e;
+  };
+  const verdicts = [];
+  while (i < numbers.length) {
+    const v = { id: str(), lang: str(), primary: str() };
+    v.categories = list(() => ({ category: str(), score: num(), evidence: list(evidence) }));
+    const scores = list(() => [str(), num()]);
+    if (scores.length) v.scores = Object.fromEntries(scores);
+    v.severity = str();
+    v.response = str();
+    v.replyWithinMinutes = num();
+    const by = num();
+    if (!Number.isNaN(by)) v.replyBy = by;
+    const signals = list(() => ({ signal: str(), evidence: list(evidence) }));
+    if (signals.length) v.signals = signals;
+    v.incident = num() === 1;
+    v.replies = list(() => {
+      const r = { template: str(), text: str() };
+      const missing = list(str);
+      if (missing.length) r.missing = missing;
+      return r;
+    });
+    const warnings = list(str);
+    if (warnings.length) v.warnings = warnings;
+    verdicts.push(v);
+  }
+  if (at !== text.length) throw new Error(`unpackVerdicts: ${text.length - at} characters left over`);
+  return verdicts;
 }

@@ -3,11 +3,11 @@
 // SENTINELLE_PKG points at another wasm build than build/pkg.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './helpers.mjs';
-import { buildEngine, planErrors, startEngine, triage, triageOptions } from '../../extension/lib/engine.js';
+import { buildEngine, planErrors, startEngine, triage, triageOptions, unpackVerdicts } from '../../extension/lib/engine.js';
 
 const PKG = process.env.SENTINELLE_PKG || join(ROOT, 'build', 'pkg');
 const CATEGORIES = ['identity_attack', 'insensitivity_backlash', 'misinformation', 'defamation_risk', 'employee_misconduct',
@@ -124,6 +124,32 @@ test('an invalid plan throws, listing its errors; buildEngine returns them inste
   assert.equal(built.engine, undefined);
   assert.deepEqual(built.errors.map((e) => e.path).sort(), planErrors(glue, json).map((e) => e.path).sort());
   assert.ok(built.errors.some((e) => e.path === 'thresholds.flag'));
+});
+
+test('packed verdicts read back as the objects the engine builds, on real texts', () => {
+  // Every 40th text of ../shared/data, the batch above, and the odd ones: astral characters,
+  // a text over the engine's limit, quotes (reported speech).
+  const dir = join(ROOT, '..', 'shared', 'data');
+  const texts = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l, i) => l && i % 40 === 0).map((l) => JSON.parse(l).text ?? ''));
+  texts.push(...BATCH.map((m) => m.text), '𝕍𝕠𝕦𝕤 ê𝕥𝕖𝕤 des escrocs 🤬🤬', 'il m\'a dit « vous êtes des escrocs »', 'arnaque '.repeat(800));
+  const batch = texts.map((text, i) => (i % 3 ? { id: `r${i}`, text } : { id: `r${i}`, text, time: NOW + i }));
+  const seen = { signals: 0, reported: 0, missing: 0, warnings: 0, replyBy: 0 };
+  for (const options of [triageOptions({}), triageOptions({ agent: 'Léa' }, 2, { scores: false }), { ...triageOptions({}), spiking: ['abuse', 'complaint'] }]) {
+    const [numbers, text] = engine.triagePacked(batch, options);
+    const unpacked = unpackVerdicts(numbers, text);
+    assert.deepEqual(unpacked, engine.triage(batch, options));
+    for (const v of unpacked) {
+      seen.signals += Boolean(v.signals);
+      seen.warnings += Boolean(v.warnings);
+      seen.replyBy += 'replyBy' in v;
+      seen.missing += v.replies.some((r) => r.missing);
+      seen.reported += v.categories.some((c) => c.evidence.some((e) => e.reported));
+    }
+  }
+  // Every optional field was there to read somewhere.
+  for (const [field, n] of Object.entries(seen)) assert.ok(n > 0, `no verdict had ${field}`);
+  assert.ok(batch.length > 2000, `${batch.length} messages`);
 });
 
 test('a large batch is one call and stays quick', () => {
