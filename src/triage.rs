@@ -9,13 +9,13 @@
 use crate::lang;
 use crate::matcher::{Hit, Target};
 use crate::model::Model;
-use std::sync::Mutex;
 use crate::normalise::{normalise_into, Normalised, Token};
 use crate::plan::{HeadsRule, Plan, RuleRef};
 use crate::reply::{suggest, Reply, ReplyContext};
 use crate::taxonomy::{Category, Lang, Response, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 /// Messages longer than this many characters are read up to this point only (with a warning):
 /// no comment worth triaging is longer, and a hostile page must not stall the engine.
@@ -58,8 +58,8 @@ pub struct TriageOptions {
     /// Categories the spike detector currently reports as spiking: messages in them are crises.
     pub spiking: Vec<Category>,
     /// Leaves every category's score (`scores`) out of the verdicts: the extension shows only the
-    /// flagged categories, which carry their own, and building the map is a twelfth-field object
-    /// per message across the wasm boundary.
+    /// flagged categories, which carry their own, and the map is twelve more entries a message
+    /// to build and send to the page.
     pub omit_scores: bool,
 }
 
