@@ -23,8 +23,8 @@ pub const MODEL_FORMAT: u16 = 1;
 const FNV_OFFSET: u64 = 0xcbf29ce484222325;
 const FNV_PRIME: u64 = 0x100000001b3;
 
-/// FNV-1a of `bytes` from the standard offset: the hash every feature name goes through.
-#[cfg_attr(not(feature = "cli"), allow(dead_code, reason = "used by training, which is CLI only"))]
+/// FNV-1a of `bytes` from the standard offset: the hash every feature name goes through, and the
+/// seed of a message's reply variants.
 pub(crate) fn fnv_hash(bytes: &[u8]) -> u64 {
     fnv(FNV_OFFSET, bytes)
 }
@@ -134,8 +134,10 @@ fn char_ngrams(word: &str, bytes: &mut Vec<u8>, bounds: &mut Vec<usize>, out: &m
 pub struct Scratch {
     /// Every word-group feature's hash (words, word pairs, punctuation) with its token.
     words: Vec<(u64, u32)>,
-    /// The message's distinct words that have character features: (word hash, first token).
-    types: Vec<(u64, u32)>,
+    /// The message's words that have character features, as (word hash, token); and the distinct
+    /// ones, as [`Scratch::count`] gives them: (word hash, count, first token).
+    type_words: Vec<(u64, u32)>,
+    types: Vec<(u64, u32, u32)>,
     type_slots: Vec<u32>,
     bytes: Vec<u8>,
     bounds: Vec<usize>,
@@ -170,12 +172,9 @@ impl Scratch {
     /// Fills `words` and `types`: the word group's hashes, and the distinct words whose
     /// character n-grams make the character group.
     fn words_and_types(&mut self, tokens: &[Token]) {
-        let (words, types, slots) = (&mut self.words, &mut self.types, &mut self.type_slots);
+        let (words, type_words) = (&mut self.words, &mut self.type_words);
         words.clear();
-        types.clear();
-        let cap = (tokens.len() * 2).next_power_of_two().max(16);
-        slots.clear();
-        slots.resize(cap, u32::MAX);
+        type_words.clear();
         let mut prev: Option<u64> = None;
         for (i, t) in tokens.iter().enumerate() {
             let i = i as u32;
@@ -191,23 +190,11 @@ impl Scratch {
                 words.push((fnv(p ^ 0x9e3779b97f4a7c15, text), i));
             }
             prev = Some(w);
-            if t.kind == TokenKind::Emoji {
-                continue;
-            }
-            let mut at = w as usize & (cap - 1);
-            loop {
-                let s = slots[at];
-                if s == u32::MAX {
-                    slots[at] = types.len() as u32;
-                    types.push((w, i));
-                    break;
-                }
-                if types[s as usize].0 == w {
-                    break;
-                }
-                at = (at + 1) & (cap - 1);
+            if t.kind != TokenKind::Emoji {
+                type_words.push((w, i));
             }
         }
+        Scratch::count(&mut self.type_slots, &mut self.types, &self.type_words);
     }
 
     /// Counts repeated hashes of `hashes` into `runs` (first appearance order, first token).
@@ -267,7 +254,7 @@ impl Scratch {
         self.word_group(bits, lexicon);
         let mut chars = std::mem::take(&mut self.chars);
         chars.clear();
-        for &(_, token) in &self.types {
+        for &(_, _, token) in &self.types {
             self.hashes.clear();
             char_ngrams(&tokens[token as usize].text, &mut self.bytes, &mut self.bounds, &mut self.hashes);
             chars.extend(self.hashes.iter().map(|h| (*h, token)));
@@ -464,7 +451,7 @@ impl Model {
                     *a += *w as f32 * x.value;
                 }
             }
-            return self.heads.iter().enumerate().map(|(h, head)| want(h).then(|| sigmoid(head.bias + head.scale * lanes[h]))).collect();
+            return self.sigmoids(&lanes, wanted);
         }
         // Only the wanted heads' sums; each in the order of the items, as when all are summed.
         let mut acc = vec![0.0f32; n];
@@ -475,7 +462,7 @@ impl Model {
                 acc[h] += row[h] as f32 * x.value;
             }
         }
-        self.heads.iter().enumerate().map(|(h, head)| want(h).then(|| sigmoid(head.bias + head.scale * acc[h]))).collect()
+        self.sigmoids(&acc, wanted)
     }
 
     /// The probability of one head.
@@ -519,7 +506,7 @@ impl Model {
             s.cache.resize(WORD_CACHE, CachedWord::default());
             s.cache_model = self.id;
         }
-        for &(w, token) in &s.types {
+        for &(w, _, token) in &s.types {
             let slot = w as usize & (WORD_CACHE - 1);
             let cached = s.cache[slot];
             if cached.key == w && w != 0 {
@@ -560,8 +547,13 @@ impl Model {
             add(&mut lanes, x);
         }
         s.fast = true;
+        self.sigmoids(&lanes, wanted)
+    }
+
+    /// Each wanted head's probability from its weighted sum (`None` for the others).
+    fn sigmoids(&self, sums: &[f32], wanted: &[bool]) -> Vec<Option<f32>> {
         let want = |h: usize| wanted.get(h).copied().unwrap_or(true);
-        self.heads.iter().enumerate().map(|(h, head)| want(h).then(|| sigmoid(head.bias + head.scale * lanes[h]))).collect()
+        self.heads.iter().enumerate().map(|(h, head)| want(h).then(|| sigmoid(head.bias + head.scale * sums[h]))).collect()
     }
 
     /// Each token's share of head `head`'s logit (without the bias) in the message [`Model::score`]
@@ -578,7 +570,7 @@ impl Model {
                 *c += scale * self.weights[x.index as usize * n + head] as f32 * x.value;
             }
         }
-        for (&(_, token), sums) in s.types.iter().zip(&s.type_sums) {
+        for (&(_, _, token), sums) in s.types.iter().zip(&s.type_sums) {
             if let Some(c) = out.get_mut(token as usize) {
                 *c += scale * sums[head] as f32 * s.char_scale;
             }

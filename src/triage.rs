@@ -291,7 +291,7 @@ impl Engine {
         let reply_by = msg.time.map(|t| t + reply_within_minutes as f64 * 60_000.0);
 
         let max = if opts.max_replies == 0 { 3 } else { opts.max_replies };
-        let seed = fnv1a(id.as_bytes());
+        let seed = crate::model::fnv_hash(id.as_bytes());
         let replies = suggest(plan, primary, lang, severity, about_incident, msg.author.as_deref(), &opts.reply, seed, max);
 
         let categories = flagged
@@ -606,11 +606,3 @@ fn scores_as_written<S: serde::Serializer>(m: &BTreeMap<Category, f32>, s: S) ->
     map.end()
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
