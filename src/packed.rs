@@ -29,7 +29,7 @@ pub fn pack(verdicts: &[Verdict]) -> (Vec<f64>, String) {
             p.num(score_value(c.score));
             p.evidence(&c.evidence);
         }
-        p.num(if v.scores.is_empty() { 0.0 } else { v.scores.len() as f64 });
+        p.num(v.scores.len() as f64);
         for (c, x) in &v.scores {
             p.str(c.as_str());
             p.num(score_value(*x));
