@@ -51,13 +51,13 @@ fn main() {
                 fn_.eat(&n.end.to_le_bytes());
             }
             for tk in &norm.tokens {
-                fn_.eat(format!("{tk:?}").as_bytes());
+                fn_.eat(format!("{:?} {} {} {:?} {} {} {} {}", norm.text_of(tk), tk.start, tk.end, tk.kind, tk.clause, tk.sentence_start, tk.clause_start, tk.quoted).as_bytes());
             }
-            let tokens = norm.tokens;
+            let tokens = &norm.tokens;
             let lex = engine.lexicon_scores(t);
-            let f = sentinelle::model::features_with_lexicon(&tokens, model.bits, &lex);
+            let f = sentinelle::model::features_with_lexicon(&norm, model.bits, &lex);
             // Buffers kept from the previous text change nothing.
-            let again = scratch.features(&tokens, model.bits, &lex);
+            let again = scratch.features(&norm, model.bits, &lex);
             assert!(again.group_ends == f.group_ends && again.items == f.items, "{t:?}");
             for x in &f.items {
                 ff.eat(&x.index.to_le_bytes());
@@ -72,7 +72,7 @@ fn main() {
                 fp.eat(&p.unwrap().to_bits().to_le_bytes());
             }
             // And as triage computes them: without listing the character features.
-            for p in model.score(&mut scratch, &tokens, &lex, &all_heads) {
+            for p in model.score(&mut scratch, &norm, &lex, &all_heads) {
                 fp.eat(&p.unwrap().to_bits().to_le_bytes());
             }
             for h in 0..model.heads.len() {

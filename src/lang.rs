@@ -5,7 +5,7 @@
 //! both languages share (`a`, `en`, `on`, `me`, `ce`) count for neither. With no evidence, or a
 //! tie, the caller falls back to the plan's default language.
 
-use crate::normalise::Token;
+use crate::normalise::Normalised;
 use crate::taxonomy::Lang;
 
 /// Sorted (a test keeps them so), for readers; looked up through their hashes.
@@ -34,9 +34,9 @@ const EN: &[&str] = &[
     "which", "who", "why", "will", "with", "would", "yet", "you", "your", "yourself", "yourselves",
 ];
 
-fn hash(w: &str) -> u64 {
+fn hash(w: &[u8]) -> u64 {
     // A plain loop: at opt-level z the wasm build calls the byte iterator's `next` otherwise.
-    let (b, mut h, mut i) = (w.as_bytes(), 0xcbf29ce484222325u64, 0);
+    let (b, mut h, mut i) = (w, 0xcbf29ce484222325u64, 0);
     while i < b.len() {
         h = (h ^ b[i] as u64).wrapping_mul(0x100000001b3);
         i += 1;
@@ -59,7 +59,7 @@ fn lists(h: u64) -> u8 {
         let mut t = vec![(0u64, 0u8); SIZE];
         for (words, bit) in [(FR, IN_FR), (EN, IN_EN)] {
             for w in words {
-                let h = hash(w);
+                let h = hash(w.as_bytes());
                 let mut i = slot(h);
                 while t[i].1 != 0 && t[i].0 != h {
                     i = (i + 1) & (SIZE - 1);
@@ -80,11 +80,11 @@ fn lists(h: u64) -> u8 {
 }
 
 fn is_fr(w: &str) -> bool {
-    lists(hash(w)) & IN_FR != 0
+    lists(hash(w.as_bytes())) & IN_FR != 0
 }
 
 fn is_en(w: &str) -> bool {
-    lists(hash(w)) & IN_EN != 0
+    lists(hash(w.as_bytes())) & IN_EN != 0
 }
 
 /// Whether a normalised word is one of the function words the detector counts (`the`, `est`):
@@ -96,11 +96,11 @@ pub fn is_function_word(w: &str) -> bool {
 /// Spelling habits of each language, weak evidence that only decides when function words do not
 /// (headlines, stopword-stripped exports): English `-ing`, `th`, `w`, `k`, `-ly`; French `-eux`,
 /// `-ait`, `-ais`, `-ment`, `eau`, `ou`.
-fn spelling(w: &str) -> (u32, u32) {
+fn spelling(w: &[u8]) -> (u32, u32) {
     // One pass over the bytes, then the endings: the same answers as `str::contains` and
     // `str::ends_with` (every pattern is ASCII, and an ASCII byte in UTF-8 is always that
     // character), without a library call or a searcher for each pattern.
-    let b = w.as_bytes();
+    let b = w;
     let n = b.len();
     if n < 3 || b.starts_with(b"emoji_") {
         return (0, 0);
@@ -129,11 +129,11 @@ fn spelling(w: &str) -> (u32, u32) {
 }
 
 /// The detected language and how sure the detector is (0.5 = a guess, 1 = only one language seen).
-pub fn detect(original: &str, tokens: &[Token]) -> Option<(Lang, f32)> {
+pub fn detect(original: &str, norm: &Normalised) -> Option<(Lang, f32)> {
     let (mut fr, mut en) = (0u32, 0u32);
     let (mut fr_spell, mut en_spell) = (0u32, 0u32);
-    for t in tokens {
-        let w = t.text.as_str();
+    for t in &norm.tokens {
+        let w = norm.bytes_of(t);
         let l = lists(hash(w));
         if l & IN_FR != 0 {
             fr += 1;
@@ -166,7 +166,7 @@ mod tests {
     use crate::normalise::normalise;
 
     fn lang(s: &str) -> Option<Lang> {
-        detect(s, &normalise(s).tokens).map(|x| x.0)
+        detect(s, &normalise(s)).map(|x| x.0)
     }
 
     #[test]
@@ -199,7 +199,7 @@ mod tests {
             "ёжик", "beauté", "ment", "xment", "aiment", "mais", "fait", "tees", "see", "bee", "athx", "bout", "bureau", "eaux", "hello2", "ly", "fly_", "ed", "e_d",
         ];
         for w in words {
-            assert_eq!(spelling(w), by_str(w), "{w}");
+            assert_eq!(spelling(w.as_bytes()), by_str(w), "{w}");
         }
         // Every word of up to four letters from the patterns' letters and a few others.
         let letters: Vec<char> = "thoueaiwkmnsxgdlyé1_".chars().collect();
@@ -207,7 +207,7 @@ mod tests {
         for _ in 0..4 {
             words = words.iter().flat_map(|w| letters.iter().map(move |c| format!("{w}{c}"))).collect();
             for w in &words {
-                assert_eq!(spelling(w), by_str(w), "{w}");
+                assert_eq!(spelling(w.as_bytes()), by_str(w), "{w}");
             }
         }
     }

@@ -6,7 +6,7 @@
 //! pattern ` arnaque `, a prefix term `arnaqu*` is ` arnaqu`, so matches always start on a token
 //! boundary and are found in one pass whatever the size of the lexicons.
 
-use crate::normalise::{term_tokens, Token};
+use crate::normalise::{term_tokens, Normalised};
 use crate::taxonomy::{Category, Lang};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
@@ -120,25 +120,20 @@ pub(crate) struct Matcher {
 
 impl Matcher {
     /// Every entry found in the tokens, in order of position.
-    pub fn find(&self, tokens: &[Token]) -> Vec<Hit> {
-        let mut canon = String::with_capacity(tokens.iter().map(|t| t.text.len() + 1).sum::<usize>() + 1);
-        let mut starts = Vec::with_capacity(tokens.len());
-        canon.push(' ');
-        for t in tokens {
-            starts.push(canon.len());
-            canon.push_str(&t.text);
-            canon.push(' ');
-        }
+    pub fn find(&self, norm: &Normalised) -> Vec<Hit> {
+        let (tokens, canon) = (&norm.tokens, &norm.canon);
+        // Where a byte of `canon` lies: the token starting there, or the one it is inside.
+        let token_at = |byte: usize| tokens.binary_search_by_key(&byte, |t| t.at as usize);
         let mut hits = Vec::new();
-        for m in self.ac.find_overlapping_iter(&canon) {
+        for m in self.ac.find_overlapping_iter(canon.as_str()) {
             // The pattern's leading space sits just before the first token.
-            let first = match starts.binary_search(&(m.start() + 1)) {
+            let first = match token_at(m.start() + 1) {
                 Ok(i) => i,
                 Err(_) => continue,
             };
             // The last byte of the match that is not the trailing space lies in the last token.
             let end_byte = if canon.as_bytes()[m.end() - 1] == b' ' { m.end() - 2 } else { m.end() - 1 };
-            let last = match starts.binary_search(&end_byte) {
+            let last = match token_at(end_byte) {
                 Ok(i) => i,
                 Err(i) => i - 1,
             };
@@ -177,7 +172,7 @@ mod tests {
 
     fn found(m: &Matcher, text: &str) -> Vec<(String, u32, u32)> {
         let n = normalise(text);
-        m.find(&n.tokens).into_iter().map(|h| (m.entries[h.entry as usize].term.clone(), h.first, h.last)).collect()
+        m.find(&n).into_iter().map(|h| (m.entries[h.entry as usize].term.clone(), h.first, h.last)).collect()
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! Binary format (little endian): `b"SNTM"`, `u16` version, `u8` bits, `u8` head count, then per
 //! head: `u8` name length, name, `f32` scale, `f32` bias, `f32` threshold, then `2^bits` `i8`.
 
-use crate::normalise::{Token, TokenKind};
+use crate::normalise::{Normalised, TokenKind};
 use crate::taxonomy::{Category, Lang};
 
 /// Version of the binary format.
@@ -171,14 +171,14 @@ pub struct Scratch {
 impl Scratch {
     /// Fills `words` and `types`: the word group's hashes, and the distinct words whose
     /// character n-grams make the character group.
-    fn words_and_types(&mut self, tokens: &[Token]) {
+    fn words_and_types(&mut self, norm: &Normalised) {
         let (words, type_words) = (&mut self.words, &mut self.type_words);
         words.clear();
         type_words.clear();
         let mut prev: Option<u64> = None;
-        for (i, t) in tokens.iter().enumerate() {
+        for (i, t) in norm.tokens.iter().enumerate() {
             let i = i as u32;
-            let text = t.text.as_bytes();
+            let text = norm.bytes_of(t);
             if t.kind == TokenKind::Punct {
                 words.push((fnv(SEED_P, text), i));
                 prev = None;
@@ -248,15 +248,15 @@ impl Scratch {
     }
 
     /// The same as [`features_with_lexicon`], in buffers kept from message to message.
-    pub fn features(&mut self, tokens: &[Token], bits: u8, lexicon: &[f32; 12]) -> &Features {
+    pub fn features(&mut self, norm: &Normalised, bits: u8, lexicon: &[f32; 12]) -> &Features {
         let mask = (1u64 << bits) - 1;
-        self.words_and_types(tokens);
+        self.words_and_types(norm);
         self.word_group(bits, lexicon);
         let mut chars = std::mem::take(&mut self.chars);
         chars.clear();
         for &(_, _, token) in &self.types {
             self.hashes.clear();
-            char_ngrams(&tokens[token as usize].text, &mut self.bytes, &mut self.bounds, &mut self.hashes);
+            char_ngrams(norm.text_of(&norm.tokens[token as usize]), &mut self.bytes, &mut self.bounds, &mut self.hashes);
             chars.extend(self.hashes.iter().map(|h| (*h, token)));
         }
         Scratch::count(&mut self.slots, &mut self.runs, &chars);
@@ -296,8 +296,8 @@ fn char_scale(n: usize) -> f32 {
 }
 
 /// Computes the features of a message's tokens for a model of `bits` buckets.
-pub fn features(tokens: &[Token], bits: u8) -> Features {
-    features_with_lexicon(tokens, bits, &[0.0; 12])
+pub fn features(norm: &Normalised, bits: u8) -> Features {
+    features_with_lexicon(norm, bits, &[0.0; 12])
 }
 
 fn unit_length(items: &mut [Feature]) {
@@ -311,9 +311,9 @@ fn unit_length(items: &mut [Feature]) {
 
 /// The features of a message plus the plan's lexicon score per category (a third group, not
 /// normalised): the model learns how far to trust each category's word lists.
-pub fn features_with_lexicon(tokens: &[Token], bits: u8, lexicon: &[f32; 12]) -> Features {
+pub fn features_with_lexicon(norm: &Normalised, bits: u8, lexicon: &[f32; 12]) -> Features {
     let mut s = Scratch::default();
-    s.features(tokens, bits, lexicon);
+    s.features(norm, bits, lexicon);
     s.features
 }
 
@@ -477,14 +477,14 @@ impl Model {
     /// over [`Scratch::features`], up to rounding, without listing the character features:
     /// each distinct word's n-grams are looked up as they are hashed, and their `i8` weights
     /// summed as integers, exactly, for every head at once.
-    pub fn score(&self, s: &mut Scratch, tokens: &[Token], lexicon: &[f32; 12], wanted: &[bool]) -> Vec<Option<f32>> {
+    pub fn score(&self, s: &mut Scratch, norm: &Normalised, lexicon: &[f32; 12], wanted: &[bool]) -> Vec<Option<f32>> {
         let n = self.heads.len();
         if n > LANES {
-            s.features(tokens, self.bits, lexicon);
+            s.features(norm, self.bits, lexicon);
             return self.probabilities(&s.features, wanted);
         }
         let mask = (1u64 << self.bits) - 1;
-        s.words_and_types(tokens);
+        s.words_and_types(norm);
         s.word_group(self.bits, lexicon);
         let mut lanes = [0.0f32; LANES];
         let add = |lanes: &mut [f32; LANES], x: &Feature| {
@@ -522,7 +522,7 @@ impl Model {
             // At most 158 n-grams of weights within ±128 each: an `i16` holds a word's sums.
             let mut acc = [0i16; LANES];
             s.hashes.clear();
-            char_ngrams(&tokens[token as usize].text, &mut s.bytes, &mut s.bounds, &mut s.hashes);
+            char_ngrams(norm.text_of(&norm.tokens[token as usize]), &mut s.bytes, &mut s.bounds, &mut s.hashes);
             count += s.hashes.len();
             for &h in &s.hashes {
                 let at = (h & mask) as usize * n;
@@ -667,8 +667,8 @@ mod tests {
     #[test]
     fn features_are_unit_length_per_group_and_deterministic() {
         let n = normalise("Quelle arnaque 😡 !!");
-        let a = features(&n.tokens, 18);
-        let b = features(&n.tokens, 18);
+        let a = features(&n, 18);
+        let b = features(&n, 18);
         assert_eq!(a.items, b.items);
         // The word group has unit length; each of the N character n-grams weighs 1/√N.
         let [w, c] = a.group_ends;
@@ -679,7 +679,7 @@ mod tests {
         assert!(a.items[w..c].iter().all(|f| (f.value.abs() * root_n - (f.value.abs() * root_n).round()).abs() < 1e-4));
         assert!(a.items.iter().all(|f| f.index < 1 << 18));
         // Obfuscation changes nothing once normalised.
-        assert_eq!(features(&normalise("QUELLE 4rnaque 😡 !!").tokens, 18).items, a.items);
+        assert_eq!(features(&normalise("QUELLE 4rnaque 😡 !!"), 18).items, a.items);
     }
 
     #[test]
@@ -703,10 +703,11 @@ mod tests {
         ]
         .repeat(2)
         {
-            let tokens = normalise(t).tokens;
-            let f = features_with_lexicon(&tokens, m.bits, &lex);
+            let norm = normalise(t);
+            let tokens = &norm.tokens;
+            let f = features_with_lexicon(&norm, m.bits, &lex);
             let listed = m.probabilities(&f, &all);
-            let fast = m.score(&mut s, &tokens, &lex, &all);
+            let fast = m.score(&mut s, &norm, &lex, &all);
             for (h, (a, b)) in listed.iter().zip(&fast).enumerate() {
                 let (a, b) = (a.unwrap(), b.unwrap());
                 assert!((a - b).abs() < 1e-5, "{t:?} head {h}: listed {a}, fast {b}");
@@ -718,21 +719,21 @@ mod tests {
             // Unwanted heads are not given.
             let mut some = all.clone();
             some[0] = false;
-            assert_eq!(m.score(&mut s, &tokens, &lex, &some)[0], None);
+            assert_eq!(m.score(&mut s, &norm, &lex, &some)[0], None);
         }
         assert!(s.cache_hits > s.cache_misses, "{} hits, {} misses", s.cache_hits, s.cache_misses);
         // Another model's cache is not used.
         let other = Model::from_bytes(include_bytes!("../data/model.bin")).unwrap();
-        let tokens = normalise("arnaque arnaque").tokens;
+        let norm = normalise("arnaque arnaque");
         let misses = s.cache_misses;
-        other.score(&mut s, &tokens, &lex, &all);
+        other.score(&mut s, &norm, &lex, &all);
         assert_eq!(s.cache_misses, misses + 1);
     }
 
     #[test]
     fn the_character_group_is_read_once_per_distinct_word() {
-        let once = features(&normalise("arnaque").tokens, 18);
-        let twice = features(&normalise("arnaque arnaque").tokens, 18);
+        let once = features(&normalise("arnaque"), 18);
+        let twice = features(&normalise("arnaque arnaque"), 18);
         let chars = |f: &Features| f.items[f.group_ends[0]..f.group_ends[1]].to_vec();
         assert_eq!(chars(&once).iter().map(|x| (x.index, x.value)).collect::<Vec<_>>(), chars(&twice).iter().map(|x| (x.index, x.value)).collect::<Vec<_>>());
         // The word itself is counted twice, sublinearly.
@@ -756,7 +757,7 @@ mod tests {
         let b = m.to_bytes();
         assert_eq!(Model::from_bytes(&b).unwrap(), m);
         // Scoring all heads at once agrees with one at a time.
-        let f = features(&normalise("une belle arnaque").tokens, 8);
+        let f = features(&normalise("une belle arnaque"), 8);
         let all = m.probabilities(&f, &[true, true]);
         assert_eq!(all, vec![Some(m.probability(0, &f)), Some(m.probability(1, &f))]);
         assert_eq!(m.probabilities(&f, &[false, true])[0], None);

@@ -33,10 +33,12 @@ pub enum TokenKind {
     Punct,
 }
 
-/// A token of normalised text with its span in the original text, in characters.
+/// A token of normalised text with its span in the original text, in characters. Its text is
+/// bytes `at..at + len` of [`Normalised::canon`] ([`Normalised::text_of`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
-    pub text: String,
+    pub at: u32,
+    pub len: u32,
     pub start: u32,
     pub end: u32,
     pub kind: TokenKind,
@@ -51,18 +53,43 @@ pub struct Token {
 }
 
 /// The whole normalised form of a text.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Normalised {
     pub chars: Vec<NChar>,
     pub tokens: Vec<Token>,
+    /// The tokens' texts joined by single spaces, with a space at each end (` c est nul `): the
+    /// one string the lexicons' automaton reads, the language guess and the model hash, and where
+    /// every token's text lies.
+    pub canon: String,
     /// Length of the original text in characters.
     pub original_len: u32,
+}
+
+impl Default for Normalised {
+    fn default() -> Normalised {
+        Normalised { chars: Vec::new(), tokens: Vec::new(), canon: " ".to_string(), original_len: 0 }
+    }
 }
 
 impl Normalised {
     /// The normalised text as a string (for display and for the learned model's features).
     pub fn text(&self) -> String {
         self.chars.iter().map(|n| n.c).collect()
+    }
+
+    /// A token's text.
+    pub fn text_of(&self, t: &Token) -> &str {
+        &self.canon[t.at as usize..(t.at + t.len) as usize]
+    }
+
+    /// A token's text as bytes (without the check that a `str` slice makes of its ends).
+    pub fn bytes_of(&self, t: &Token) -> &[u8] {
+        &self.canon.as_bytes()[t.at as usize..(t.at + t.len) as usize]
+    }
+
+    /// Every token's text, in order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.tokens.iter().map(|t| self.text_of(t))
     }
 }
 
@@ -75,7 +102,7 @@ pub fn normalise(text: &str) -> Normalised {
     out
 }
 
-/// [`normalise`] into `out`, reusing its buffers and its tokens' strings (a batch keeps one).
+/// [`normalise`] into `out`, reusing its buffers (a batch keeps one).
 pub fn normalise_into(text: &str, out: &mut Normalised) {
     let mut chars = std::mem::take(&mut out.chars);
     chars.clear();
@@ -115,9 +142,8 @@ pub fn normalise_into(text: &str, out: &mut Normalised) {
     if !ascii {
         chars = emoji_signals(chars);
     }
-    let mut tokens = std::mem::take(&mut out.tokens);
-    tokens_into(&chars, &mut tokens);
-    out.tokens = join_spelled_out(tokens, &chars);
+    tokens_into(&chars, &mut out.tokens, &mut out.canon);
+    join_spelled_out(&mut out.tokens, &mut out.canon, &chars);
     out.chars = chars;
     out.original_len = original_len;
 }
@@ -374,27 +400,22 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-/// Step 7: tokens. Words are runs of letters, digits and `_`; apostrophes and hyphens split
-/// (`n'est` → `n est`, `anti-vax` → `anti vax`), as they do when lexicon terms are normalised,
-/// so both sides agree. `?` and `!` are tokens of their own.
-pub fn tokens(chars: &[NChar]) -> Vec<Token> {
-    let mut out = Vec::new();
-    tokens_into(chars, &mut out);
-    out
-}
-
-/// [`tokens`] into `tokens`, whose old tokens' strings are reused for the new ones' texts.
-fn tokens_into(chars: &[NChar], tokens: &mut Vec<Token>) {
-    let mut pool = std::mem::take(tokens);
-    // A token's text, in a string from the pool when there is one.
-    let mut text_of = |run: &[NChar]| -> String {
-        let mut text = pool.pop().map(|t| t.text).unwrap_or_default();
-        text.clear();
+/// Step 7: tokens, their texts written into `canon`. Words are runs of letters, digits and `_`;
+/// apostrophes and hyphens split (`n'est` → `n est`, `anti-vax` → `anti vax`), as they do when
+/// lexicon terms are normalised, so both sides agree. `?` and `!` are tokens of their own.
+fn tokens_into(chars: &[NChar], out: &mut Vec<Token>, canon: &mut String) {
+    out.clear();
+    canon.clear();
+    canon.push(' ');
+    // A token's text, appended to `canon` with its space: (at, len).
+    fn text_of(canon: &mut String, run: impl Iterator<Item = char>) -> (u32, u32) {
+        let at = canon.len();
         // Pushed as chars: no UTF-8 validation of the bytes afterwards.
-        text.extend(run.iter().map(|n| n.c));
-        text
-    };
-    let mut out = Vec::with_capacity(chars.len() / 4 + 4);
+        canon.extend(run);
+        let len = canon.len() - at;
+        canon.push(' ');
+        (at as u32, len as u32)
+    }
     let mut clause = 0u32;
     let mut sentence_start = true;
     let mut quoted = false;
@@ -407,11 +428,13 @@ fn tokens_into(chars: &[NChar], tokens: &mut Vec<Token>) {
             while i < chars.len() && is_word_char(chars[i].c) {
                 i += 1;
             }
-            let text = text_of(&chars[start..i]);
-            let kind = if text.starts_with("emoji_") { TokenKind::Emoji } else { TokenKind::Word };
+            let emoji = i - start >= 6 && chars[start..start + 6].iter().map(|n| n.c).eq("emoji_".chars());
+            let (at, len) = text_of(canon, chars[start..i].iter().map(|n| n.c));
+            let kind = if emoji { TokenKind::Emoji } else { TokenKind::Word };
             let clause_start = kind == TokenKind::Word && out.last().is_none_or(|t: &Token| t.clause != clause);
             out.push(Token {
-                text,
+                at,
+                len,
                 start: chars[start].src,
                 end: chars[i - 1].end,
                 kind,
@@ -433,9 +456,10 @@ fn tokens_into(chars: &[NChar], tokens: &mut Vec<Token>) {
                     i += 1;
                 }
                 let has_q = chars[start..i].iter().any(|n| n.c == '?');
-                let mark = NChar { c: if has_q { '?' } else { '!' }, src: 0, end: 0 };
+                let (at, len) = text_of(canon, std::iter::once(if has_q { '?' } else { '!' }));
                 out.push(Token {
-                    text: text_of(&[mark]),
+                    at,
+                    len,
                     start: chars[start].src,
                     end: chars[i - 1].end,
                     kind: TokenKind::Punct,
@@ -478,7 +502,6 @@ fn tokens_into(chars: &[NChar], tokens: &mut Vec<Token>) {
             }
         }
     }
-    *tokens = out;
 }
 
 fn last_unclosed_quote(chars: &[NChar]) -> Option<u32> {
@@ -488,8 +511,8 @@ fn last_unclosed_quote(chars: &[NChar]) -> Option<u32> {
 /// Step 8: words spelled out letter by letter (`s c a m`, `t.u.e.r`, `f-r-a-u-d`) become one
 /// token. Three or more one-letter tokens in a row, each separated by a single space, dot, dash,
 /// underscore or asterisk, are joined; French elisions (`l'`, `j'`) never come three in a row.
-pub fn join_spelled_out(tokens: Vec<Token>, chars: &[NChar]) -> Vec<Token> {
-    let single = |t: &Token| t.kind == TokenKind::Word && t.text.chars().count() == 1 && t.text.chars().all(char::is_alphabetic);
+fn join_spelled_out(tokens: &mut Vec<Token>, canon: &mut String, chars: &[NChar]) {
+    let single = |t: &Token| t.kind == TokenKind::Word && canon[t.at as usize..(t.at + t.len) as usize].chars().count() == 1 && canon[t.at as usize..].chars().next().is_some_and(char::is_alphabetic);
     // The one separator between two tokens, if that is all there is.
     let gap = |a: &Token, b: &Token| -> Option<char> {
         let mut between = chars.iter().filter(|n| n.src >= a.end && n.end <= b.start).map(|n| n.c);
@@ -523,28 +546,40 @@ pub fn join_spelled_out(tokens: Vec<Token>, chars: &[NChar]) -> Vec<Token> {
         }
     }
     if runs.is_empty() {
-        return tokens;
+        return;
     }
+    // The canonical string is written anew: each run's letters as one token.
+    let old = std::mem::replace(canon, String::with_capacity(canon.len()));
+    canon.push(' ');
+    let text = |t: &Token| &old[t.at as usize..(t.at + t.len) as usize];
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     let mut runs = runs.into_iter().peekable();
-    let mut tokens = tokens.into_iter().enumerate();
-    while let Some((k, mut t)) = tokens.next() {
+    let mut k = 0;
+    while k < tokens.len() {
+        let mut t = tokens[k].clone();
+        let at = canon.len();
+        canon.push_str(text(&t));
         if let Some(&(i, j)) = runs.peek().filter(|r| r.0 == k) {
             // The first letter's token, with every letter's text and the last one's end.
-            for (_, u) in tokens.by_ref().take(j - i - 1) {
-                t.text.push_str(&u.text);
+            for u in &tokens[i + 1..j] {
+                canon.push_str(text(u));
                 t.end = u.end;
             }
             runs.next();
+            k = j;
+        } else {
+            k += 1;
         }
+        (t.at, t.len) = (at as u32, (canon.len() - at) as u32);
+        canon.push(' ');
         out.push(t);
     }
-    out
+    *tokens = out;
 }
 
 /// Normalises a lexicon term the same way as message text, returning its tokens' texts.
 pub fn term_tokens(term: &str) -> Vec<String> {
-    normalise(term).tokens.into_iter().map(|t| t.text).collect()
+    normalise(term).texts().map(str::to_string).collect()
 }
 
 #[cfg(test)]
@@ -552,7 +587,7 @@ mod tests {
     use super::*;
 
     fn toks(s: &str) -> Vec<String> {
-        normalise(s).tokens.into_iter().map(|t| t.text).collect()
+        normalise(s).texts().map(str::to_string).collect()
     }
 
     #[test]
@@ -587,7 +622,7 @@ mod tests {
         let n = normalise(text);
         let orig: Vec<char> = text.chars().collect();
         let scam = &n.tokens[1];
-        assert_eq!(scam.text, "scam");
+        assert_eq!(n.text_of(scam), "scam");
         let s: String = orig[scam.start as usize..scam.end as usize].iter().collect();
         assert_eq!(s, "ѕс4ммм");
         let emoji = &n.tokens[2];
@@ -598,7 +633,7 @@ mod tests {
     #[test]
     fn quotes_and_clauses() {
         let n = normalise("Il a dit « arnaque » puis rien. \"scam");
-        let q: Vec<_> = n.tokens.iter().map(|t| (t.text.as_str(), t.quoted)).collect();
+        let q: Vec<_> = n.tokens.iter().map(|t| (n.text_of(t), t.quoted)).collect();
         assert_eq!(q, vec![("il", false), ("a", false), ("dit", false), ("arnaque", true), ("puis", false), ("rien", false), ("scam", false)]);
         assert!(n.tokens[6].sentence_start);
     }

@@ -121,11 +121,11 @@ pub fn spec(stem: &str) -> Option<&'static DatasetSpec> {
 }
 
 /// Which of the shift's targets a row is about: 1 or 2, or 0 for both or neither.
-fn topic_of(shift: &Shift, tokens: &[crate::normalise::Token]) -> u8 {
+fn topic_of(shift: &Shift, norm: &crate::normalise::Normalised) -> u8 {
     let names = |words: &[&str]| {
-        tokens.iter().any(|t| words.iter().any(|w| match w.strip_suffix('*') {
-            Some(prefix) => t.text.starts_with(prefix),
-            None => t.text == *w,
+        norm.texts().any(|t| words.iter().any(|w| match w.strip_suffix('*') {
+            Some(prefix) => t.starts_with(prefix),
+            None => t == *w,
         }))
     };
     match (names(shift.topics[0].1), names(shift.topics[1].1)) {
@@ -191,8 +191,8 @@ pub fn load(path: &Path, dataset: usize, field: &str, bits: u8, lexicon: &Engine
             continue;
         }
         let n = normalise(t);
-        let f = features_with_lexicon(&n.tokens, bits, &lexicon.lexicon_scores(t));
-        let topic = DATASETS.get(dataset).and_then(|d| d.shift).map_or(0, |s| topic_of(s, &n.tokens));
+        let f = features_with_lexicon(&n, bits, &lexicon.lexicon_scores(t));
+        let topic = DATASETS.get(dataset).and_then(|d| d.shift).map_or(0, |s| topic_of(s, &n));
         out.push(Example { dataset, label, feats: f.items.iter().map(|x| (x.index, x.value)).collect(), group_ends: f.group_ends, topic });
     }
     Ok((out, skipped))
@@ -965,7 +965,7 @@ mod tests {
 
     #[test]
     fn rows_are_about_one_target_or_neither() {
-        let topic = |t: &str| topic_of(&HATEVAL_SHIFT, &normalise(t).tokens);
+        let topic = |t: &str| topic_of(&HATEVAL_SHIFT, &normalise(t));
         assert_eq!(topic("Send the ILLEGALS back, #BuildThatWall"), 2);
         assert_eq!(topic("she is a lying wh0re"), 1);
         assert_eq!(topic("women and refugees welcome"), 0, "both targets");
@@ -978,7 +978,7 @@ mod tests {
         let d = DATASETS.iter().position(|x| x.stem == "tweeteval_hate_en").unwrap();
         let lexicon = Engine::with_model(crate::Plan::default_plan(), None);
         let mk = |t: &str, l: &str| {
-            let f = features_with_lexicon(&normalise(t).tokens, 12, &lexicon.lexicon_scores(t));
+            let f = features_with_lexicon(&normalise(t), 12, &lexicon.lexicon_scores(t));
             Example { dataset: d, label: l.into(), feats: f.items.iter().map(|x| (x.index, x.value)).collect(), group_ends: f.group_ends, topic: 0 }
         };
         let mut sets = vec![Vec::new(); DATASETS.len()];
@@ -999,7 +999,7 @@ mod tests {
     #[test]
     fn logistic_regression_learns_a_separable_toy_problem() {
         let mk = |t: &str, l: &str| {
-            let f = crate::model::features(&normalise(t).tokens, 12);
+            let f = crate::model::features(&normalise(t), 12);
             Example { dataset: 0, label: l.into(), feats: f.items.iter().map(|x| (x.index, x.value)).collect(), group_ends: f.group_ends, topic: 0 }
         };
         let rows: Vec<Example> = (0..40).map(|i| if i % 2 == 0 { mk("great lovely service", "pos") } else { mk("awful broken late", "neg") }).collect();

@@ -129,8 +129,8 @@ pub struct Engine {
     scratch: Mutex<Scratch>,
 }
 
-/// Buffers kept from message to message of a batch: the normalised text (its tokens' strings
-/// reused), the text's characters, the model's features.
+/// Buffers kept from message to message of a batch: the normalised text, the text's
+/// characters, the model's features.
 #[derive(Debug, Default)]
 struct Scratch {
     model: crate::model::Scratch,
@@ -223,7 +223,6 @@ impl Engine {
         let Analysis { lang, mut miss, mut evidence, negated_only, reported_only, signals, about_incident, refs } =
             self.analyse(text, msg.lang.as_deref().and_then(Lang::parse), scratch);
         let Scratch { model: model_scratch, norm, chars } = scratch;
-        let tokens = &norm.tokens;
         if let Some(model) = &self.model {
             let open: [bool; 12] = std::array::from_fn(|c| {
                 let gate = &self.plan.gates[c];
@@ -232,7 +231,7 @@ impl Engine {
             // The lexicons saw the category only negated: the model keeps half. Only in quotes or
             // reported speech: the author is not saying it, so the model, which cannot tell, is vetoed.
             let damp: [f32; 12] = std::array::from_fn(|c| if reported_only[c] { 0.0 } else if negated_only[c] { 0.5 } else { 1.0 });
-            self.apply_model(model, model_scratch, tokens, chars, lang, &damp, &open, &mut miss, &mut evidence);
+            self.apply_model(model, model_scratch, norm, chars, lang, &damp, &open, &mut miss, &mut evidence);
         }
 
         // Indexed by `Category::index`.
@@ -320,12 +319,13 @@ impl Engine {
     fn analyse(&self, text: &str, given: Option<Lang>, scratch: &mut Scratch) -> Analysis {
         let plan = &self.plan;
         normalise_into(text, &mut scratch.norm);
-        let tokens = &scratch.norm.tokens;
-        let detected = lang::detect(text, tokens);
+        let norm = &scratch.norm;
+        let tokens = &norm.tokens;
+        let detected = lang::detect(text, norm);
         let lang = given.or(detected.map(|d| d.0)).unwrap_or(plan.default_lang);
         let lang_sure = given.is_some() || detected.is_some_and(|d| d.1 >= 0.7);
 
-        let hits = plan.matcher.find(tokens);
+        let hits = plan.matcher.find(norm);
         let sentence = sentence_ids(tokens);
         let chars = &mut scratch.chars;
         chars.clear();
@@ -345,7 +345,7 @@ impl Engine {
                 n.last < h.first
                     && n.last + NEGATION_WINDOW >= h.first
                     && tokens[n.last as usize].clause == t.clause
-                    && !tokens[n.last as usize + 1..h.first as usize].iter().any(|b| SUBJECTS.contains(&b.text.as_str()))
+                    && !tokens[n.last as usize + 1..h.first as usize].iter().any(|b| SUBJECTS.contains(&norm.text_of(b)))
             })
         };
         let is_reported = |h: &Hit| {
@@ -353,7 +353,7 @@ impl Engine {
                 || reported_markers.iter().any(|r| {
                     r.last < h.first
                         && tokens[r.last as usize].clause == tokens[h.first as usize].clause
-                        && !tokens[r.last as usize + 1..h.first as usize].iter().any(|b| CONTRAST.contains(&b.text.as_str()))
+                        && !tokens[r.last as usize + 1..h.first as usize].iter().any(|b| CONTRAST.contains(&norm.text_of(b)))
                 })
         };
 
@@ -459,7 +459,7 @@ impl Engine {
     /// threshold lands on the category's flag threshold. A category the lexicons saw only negated
     /// keeps half; only reported, or with its model gate closed, none.
     #[allow(clippy::too_many_arguments, reason = "the analysis parts it updates, named")]
-    fn apply_model(&self, model: &Model, scratch: &mut crate::model::Scratch, tokens: &[crate::normalise::Token], chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
+    fn apply_model(&self, model: &Model, scratch: &mut crate::model::Scratch, norm: &Normalised, chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
         let lex: [f32; 12] = miss.map(|m| 1.0 - m);
         // Several heads can speak for one category (one per data set): the strongest counts, or
         // their mean, or the weakest, as the plan says (`model_heads`).
@@ -479,7 +479,8 @@ impl Engine {
         if !wanted.contains(&true) {
             return;
         }
-        let probs = model.score(scratch, tokens, &lex, &wanted);
+        let tokens = &norm.tokens;
+        let probs = model.score(scratch, norm, &lex, &wanted);
         let mut best: [Option<(f32, usize)>; 12] = [None; 12];
         let mut sums = [(0.0f32, 0u32); 12];
         for (h, (cat, p)) in targets.iter().zip(&probs).enumerate() {
@@ -516,7 +517,7 @@ impl Engine {
                 // The words that pushed the score up most are the model's evidence.
                 let contrib = model.evidence(scratch, head, tokens.len());
                 let mut order: Vec<usize> = (0..tokens.len())
-                    .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(&tokens[i].text))
+                    .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(norm.text_of(&tokens[i])))
                     .collect();
                 order.sort_by(|a, b| contrib[*b].total_cmp(&contrib[*a]));
                 // Words that carry real weight only: at least half the strongest one's share.

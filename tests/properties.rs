@@ -54,7 +54,7 @@ proptest! {
             prop_assert!(t.start < t.end && t.end <= len, "{:?} out of 0..{}", t, len);
             prop_assert!(t.start >= prev_start);
             prev_start = t.start;
-            prop_assert!(!t.text.is_empty());
+            prop_assert!(!n.text_of(t).is_empty());
         }
         for c in &n.chars {
             prop_assert!(c.src < c.end && c.end <= len);
