@@ -113,7 +113,7 @@ impl Template {
     }
 
     /// Renders with `value(name)`; missing values become `[label]` placeholders.
-    pub fn render(&self, lang: Lang, plan: &Plan, value: &dyn Fn(&str) -> Option<String>) -> Reply {
+    pub fn render<'v>(&self, lang: Lang, plan: &Plan, value: &dyn Fn(&str) -> Option<&'v str>) -> Reply {
         // The fixed text's length plus room for the values: one allocation, not one per part.
         let fixed: usize = self.parts.iter().map(|p| if let Part::Text(t) = p { t.len() } else { 0 }).sum();
         let mut text = String::with_capacity(fixed + 24 * (self.parts.len() / 2 + 1));
@@ -122,7 +122,7 @@ impl Template {
             match p {
                 Part::Text(t) => text.push_str(t),
                 Part::Var(v) => match value(v).filter(|s| !s.trim().is_empty()) {
-                    Some(s) => text.push_str(&s),
+                    Some(s) => text.push_str(s),
                     None => {
                         let label = plan.labels.get(v).and_then(|m| m.get(&lang)).map(String::as_str).unwrap_or(v);
                         text.push('[');
@@ -154,16 +154,16 @@ pub fn suggest(
     seed: u64,
     max: usize,
 ) -> Vec<Reply> {
-    let value = |name: &str| -> Option<String> {
+    let value = |name: &str| -> Option<&str> {
         match name {
-            "author" => author.map(|a| a.trim_start_matches('@').to_string()),
-            "brand" => plan.brand.clone(),
-            "agent" => ctx.agent.clone(),
-            "link" => ctx.link.clone(),
-            other => ctx.values.get(other).cloned(),
+            "author" => author.map(|a| a.trim_start_matches('@')),
+            "brand" => plan.brand.as_deref(),
+            "agent" => ctx.agent.as_deref(),
+            "link" => ctx.link.as_deref(),
+            other => ctx.values.get(other).map(String::as_str),
         }
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(max.min(8));
     if about_incident {
         if let Some(inc) = &plan.incident {
             let st = inc.statement.get(&lang).or_else(|| inc.statement.get(&plan.default_lang)).or_else(|| inc.statement.values().next());
@@ -215,7 +215,7 @@ mod tests {
     fn missing_values_stay_visible() {
         let plan = Plan::default_plan();
         let t = Template::parse("t", "Bonjour {author}, ici {agent}.").unwrap();
-        let r = t.render(Lang::Fr, &plan, &|v| (v == "author").then(|| "Léa".to_string()));
+        let r = t.render(Lang::Fr, &plan, &|v| (v == "author").then_some("Léa"));
         assert!(r.text.starts_with("Bonjour Léa, ici ["), "{}", r.text);
         assert_eq!(r.missing, vec!["agent".to_string()]);
     }
