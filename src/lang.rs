@@ -79,10 +79,12 @@ fn lists(h: u64) -> u8 {
     }
 }
 
+#[cfg(test)]
 fn is_fr(w: &str) -> bool {
     lists(hash(w.as_bytes())) & IN_FR != 0
 }
 
+#[cfg(test)]
 fn is_en(w: &str) -> bool {
     lists(hash(w.as_bytes())) & IN_EN != 0
 }
@@ -90,7 +92,8 @@ fn is_en(w: &str) -> bool {
 /// Whether a normalised word is one of the function words the detector counts (`the`, `est`):
 /// never useful as evidence.
 pub fn is_function_word(w: &str) -> bool {
-    is_fr(w) || is_en(w) || matches!(w, "a" | "en" | "on" | "me" | "ce" | "se" | "sa" | "son" | "ses")
+    // One hash and one probe for both lists.
+    lists(hash(w.as_bytes())) != 0 || matches!(w, "a" | "en" | "on" | "me" | "ce" | "se" | "sa" | "son" | "ses")
 }
 
 /// Spelling habits of each language, weak evidence that only decides when function words do not

@@ -512,7 +512,11 @@ fn last_unclosed_quote(chars: &[NChar]) -> Option<u32> {
 /// token. Three or more one-letter tokens in a row, each separated by a single space, dot, dash,
 /// underscore or asterisk, are joined; French elisions (`l'`, `j'`) never come three in a row.
 fn join_spelled_out(tokens: &mut Vec<Token>, canon: &mut String, chars: &[NChar]) {
-    let single = |t: &Token| t.kind == TokenKind::Word && canon[t.at as usize..(t.at + t.len) as usize].chars().count() == 1 && canon[t.at as usize..].chars().next().is_some_and(char::is_alphabetic);
+    // One letter: at most four bytes, one character, alphabetic.
+    let single = |t: &Token| {
+        let mut c = canon[t.at as usize..(t.at + t.len) as usize].chars();
+        t.kind == TokenKind::Word && t.len <= 4 && c.next().is_some_and(char::is_alphabetic) && c.next().is_none()
+    };
     // The one separator between two tokens, if that is all there is.
     let gap = |a: &Token, b: &Token| -> Option<char> {
         let mut between = chars.iter().filter(|n| n.src >= a.end && n.end <= b.start).map(|n| n.c);
