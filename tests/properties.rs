@@ -59,6 +59,12 @@ proptest! {
         for c in &n.chars {
             prop_assert!(c.src < c.end && c.end <= len);
         }
+        // The canonical string is exactly the tokens' texts, one space around each: what the
+        // lexicons' automaton and the token lookup by byte offset rely on.
+        let texts: Vec<&str> = n.texts().collect();
+        let canon = if texts.is_empty() { " ".to_string() } else { format!(" {} ", texts.join(" ")) };
+        prop_assert_eq!(&n.canon, &canon);
+        prop_assert!(n.tokens.windows(2).all(|w| w[0].at + w[0].len + 1 == w[1].at));
     }
 
     #[test]
