@@ -445,11 +445,7 @@ impl Model {
             // head's sum is still taken in the order of the items, so the wanted ones are the same.
             let mut lanes = [0.0f32; LANES];
             for x in &f.items {
-                let at = x.index as usize * n;
-                let row: &[i8; LANES] = self.weights[at..at + LANES].try_into().expect("rows are padded");
-                for (a, w) in lanes.iter_mut().zip(row) {
-                    *a += *w as f32 * x.value;
-                }
+                self.add_row(&mut lanes, x);
             }
             return self.sigmoids(&lanes, wanted);
         }
@@ -487,15 +483,8 @@ impl Model {
         s.words_and_types(norm);
         s.word_group(self.bits, lexicon);
         let mut lanes = [0.0f32; LANES];
-        let add = |lanes: &mut [f32; LANES], x: &Feature| {
-            let at = x.index as usize * n;
-            let row: &[i8; LANES] = self.weights[at..at + LANES].try_into().expect("rows are padded");
-            for (a, w) in lanes.iter_mut().zip(row) {
-                *a += *w as f32 * x.value;
-            }
-        };
         for x in &s.word_items[..s.word_len] {
-            add(&mut lanes, x);
+            self.add_row(&mut lanes, x);
         }
         s.type_sums.clear();
         let mut total = [0i32; LANES];
@@ -544,10 +533,19 @@ impl Model {
             *l += *t as f32 * s.char_scale;
         }
         for x in &s.word_items[s.word_len..] {
-            add(&mut lanes, x);
+            self.add_row(&mut lanes, x);
         }
         s.fast = true;
         self.sigmoids(&lanes, wanted)
+    }
+
+    /// Adds feature `x`'s row of weights, times its value, to every head's sum (heads ≤ LANES).
+    fn add_row(&self, lanes: &mut [f32; LANES], x: &Feature) {
+        let at = x.index as usize * self.heads.len();
+        let row: &[i8; LANES] = self.weights[at..at + LANES].try_into().expect("rows are padded");
+        for (a, w) in lanes.iter_mut().zip(row) {
+            *a += *w as f32 * x.value;
+        }
     }
 
     /// Each wanted head's probability from its weighted sum (`None` for the others).
@@ -562,14 +560,9 @@ impl Model {
         if !s.fast {
             return self.contributions(head, &s.features, n_tokens);
         }
-        let n = self.heads.len();
         let scale = self.heads[head].scale;
         let mut out = vec![0.0f32; n_tokens];
-        for x in &s.word_items[..s.word_len] {
-            if let Some(c) = out.get_mut(x.token as usize) {
-                *c += scale * self.weights[x.index as usize * n + head] as f32 * x.value;
-            }
-        }
+        self.add_shares(&mut out, head, &s.word_items[..s.word_len]);
         for (&(_, _, token), sums) in s.types.iter().zip(&s.type_sums) {
             if let Some(c) = out.get_mut(token as usize) {
                 *c += scale * sums[head] as f32 * s.char_scale;
@@ -580,15 +573,20 @@ impl Model {
 
     /// Each token's share of one head's logit (without the bias).
     pub fn contributions(&self, head: usize, f: &Features, n_tokens: usize) -> Vec<f32> {
-        let n = self.heads.len();
-        let scale = self.heads[head].scale;
         let mut out = vec![0.0f32; n_tokens];
-        for x in &f.items {
+        self.add_shares(&mut out, head, &f.items);
+        out
+    }
+
+    /// Adds each of `items`' share of head `head`'s logit to its token in `out` (features of no
+    /// token, the lexicon's, add nothing).
+    fn add_shares(&self, out: &mut [f32], head: usize, items: &[Feature]) {
+        let (n, scale) = (self.heads.len(), self.heads[head].scale);
+        for x in items {
             if let Some(c) = out.get_mut(x.token as usize) {
                 *c += scale * self.weights[x.index as usize * n + head] as f32 * x.value;
             }
         }
-        out
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
