@@ -5,6 +5,8 @@
 //! both languages share (`a`, `en`, `on`, `me`, `ce`) count for neither. With no evidence, or a
 //! tie, the caller falls back to the plan's default language.
 
+// The lists are looked up by FNV-1a, the hash of the model's features.
+use crate::model::fnv_hash as hash;
 use crate::normalise::Normalised;
 use crate::taxonomy::Lang;
 
@@ -33,16 +35,6 @@ const EN: &[&str] = &[
     "up", "ur", "ve", "very", "wanna", "was", "we", "week", "weeks", "were", "what", "when", "where",
     "which", "who", "why", "will", "with", "would", "yet", "you", "your", "yourself", "yourselves",
 ];
-
-fn hash(w: &[u8]) -> u64 {
-    // A plain loop: at opt-level z the wasm build calls the byte iterator's `next` otherwise.
-    let (b, mut h, mut i) = (w, 0xcbf29ce484222325u64, 0);
-    while i < b.len() {
-        h = (h ^ b[i] as u64).wrapping_mul(0x100000001b3);
-        i += 1;
-    }
-    h
-}
 
 /// Which lists a word's hash is in: `IN_FR`, `IN_EN` or both bits. The lists' hashes sit in a small
 /// open-addressing table: a lookup is one or two probes, with no string comparison (profiled:
