@@ -52,6 +52,13 @@ pub struct Token {
     pub quoted: bool,
 }
 
+impl Token {
+    /// The token's text in `canon`, the canonical string it was written into.
+    fn text_in<'a>(&self, canon: &'a str) -> &'a str {
+        &canon[self.at as usize..(self.at + self.len) as usize]
+    }
+}
+
 /// The whole normalised form of a text.
 #[derive(Debug, Clone)]
 pub struct Normalised {
@@ -79,7 +86,7 @@ impl Normalised {
 
     /// A token's text.
     pub fn text_of(&self, t: &Token) -> &str {
-        &self.canon[t.at as usize..(t.at + t.len) as usize]
+        t.text_in(&self.canon)
     }
 
     /// A token's text as bytes (without the check that a `str` slice makes of its ends).
@@ -514,7 +521,7 @@ fn last_unclosed_quote(chars: &[NChar]) -> Option<u32> {
 fn join_spelled_out(tokens: &mut Vec<Token>, canon: &mut String, chars: &[NChar]) {
     // One letter: at most four bytes, one character, alphabetic.
     let single = |t: &Token| {
-        let mut c = canon[t.at as usize..(t.at + t.len) as usize].chars();
+        let mut c = t.text_in(canon).chars();
         t.kind == TokenKind::Word && t.len <= 4 && c.next().is_some_and(char::is_alphabetic) && c.next().is_none()
     };
     // The one separator between two tokens, if that is all there is.
@@ -555,18 +562,17 @@ fn join_spelled_out(tokens: &mut Vec<Token>, canon: &mut String, chars: &[NChar]
     // The canonical string is written anew: each run's letters as one token.
     let old = std::mem::replace(canon, String::with_capacity(canon.len()));
     canon.push(' ');
-    let text = |t: &Token| &old[t.at as usize..(t.at + t.len) as usize];
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     let mut runs = runs.into_iter().peekable();
     let mut k = 0;
     while k < tokens.len() {
         let mut t = tokens[k].clone();
         let at = canon.len();
-        canon.push_str(text(&t));
+        canon.push_str(t.text_in(&old));
         if let Some(&(i, j)) = runs.peek().filter(|r| r.0 == k) {
             // The first letter's token, with every letter's text and the last one's end.
             for u in &tokens[i + 1..j] {
-                canon.push_str(text(u));
+                canon.push_str(u.text_in(&old));
                 t.end = u.end;
             }
             runs.next();

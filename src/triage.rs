@@ -606,4 +606,3 @@ fn scores_as_written<S: serde::Serializer>(m: &BTreeMap<Category, f32>, s: S) ->
     }
     map.end()
 }
-
