@@ -6,7 +6,7 @@
 //! tie, the caller falls back to the plan's default language.
 
 // The lists are looked up by FNV-1a, the hash of the model's features.
-use crate::model::fnv_hash as hash;
+use crate::hash::fnv_hash as hash;
 use crate::normalise::Normalised;
 use crate::taxonomy::Lang;
 

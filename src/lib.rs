@@ -28,9 +28,10 @@
 //! command line and, through the `web` module (wasm32 only), in the browser extension.
 
 pub mod lang;
+mod error;
+mod hash;
 mod matcher;
 pub mod model;
-pub mod packed;
 pub mod normalise;
 pub mod plan;
 pub mod reply;
@@ -41,9 +42,11 @@ pub mod triage;
 #[cfg(feature = "cli")]
 pub mod train;
 
-#[cfg(target_arch = "wasm32")]
-pub mod web;
+/// The browser boundary: wasm-bindgen exports (wasm32 only) and the packed verdict stream.
+#[cfg(any(target_arch = "wasm32", test))]
+mod web;
 
+pub use error::{Error, Result};
 pub use plan::{Plan, PlanError, PlanErrors, DEFAULT_PLAN_JSON};
 pub use reply::{Reply, ReplyContext};
 pub use spike::{SpikeDetector, SpikeState, SpikeStats, WindowReport};

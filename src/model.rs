@@ -20,25 +20,7 @@ use crate::taxonomy::{Category, Lang};
 /// Version of the binary format.
 pub const MODEL_FORMAT: u16 = 1;
 
-const FNV_OFFSET: u64 = 0xcbf29ce484222325;
-const FNV_PRIME: u64 = 0x100000001b3;
-
-/// FNV-1a of `bytes` from the standard offset: the hash every feature name goes through, and the
-/// seed of a message's reply variants.
-pub(crate) fn fnv_hash(bytes: &[u8]) -> u64 {
-    fnv(FNV_OFFSET, bytes)
-}
-
-const fn fnv(h: u64, bytes: &[u8]) -> u64 {
-    let mut h = h;
-    let mut i = 0;
-    while i < bytes.len() {
-        h ^= bytes[i] as u64;
-        h = h.wrapping_mul(FNV_PRIME);
-        i += 1;
-    }
-    h
-}
+use crate::hash::{fnv, FNV_OFFSET, FNV_PRIME};
 
 /// One hashed feature: bucket, value, and the token it belongs to (for evidence).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -551,7 +551,7 @@ pub const AUX_SCALE: f32 = 0.5;
 
 /// The bucket of head `h`'s logit as a stacked feature.
 pub fn aux_index(h: usize, bits: u8) -> u32 {
-    (crate::model::fnv_hash(&[b'a', b'u', b'x', h as u8]) & ((1u64 << bits) - 1)) as u32
+    (crate::hash::fnv_hash(&[b'a', b'u', b'x', h as u8]) & ((1u64 << bits) - 1)) as u32
 }
 
 /// Stratified k-fold cross-validation on data set `d`.

@@ -290,7 +290,7 @@ impl Engine {
         let reply_by = msg.time.map(|t| t + reply_within_minutes as f64 * 60_000.0);
 
         let max = if opts.max_replies == 0 { 3 } else { opts.max_replies };
-        let seed = crate::model::fnv_hash(id.as_bytes());
+        let seed = crate::hash::fnv_hash(id.as_bytes());
         let replies = suggest(plan, primary, lang, severity, about_incident, msg.author.as_deref(), &opts.reply, seed, max);
 
         let categories = flagged

@@ -1,12 +1,8 @@
-//! The browser boundary: the only module that names wasm-bindgen, js-sys or gloo.
-//!
-//! Everything crosses in batches, as plain serde values (objects, not `Map`s). JS exceptions and
-//! Rust errors become JS `Error`s at one place ([`js_error`]); a panic is reported once to the
-//! console by the hook installed at start, and the engine object is then dead — the extension
-//! shows that instead of hiding it.
+//! The wasm-bindgen exports: the engine, plan checks, the version.
 
 use crate::{Engine as Core, Message, Plan, SpikeDetector, TriageOptions};
 use serde::Serialize;
+use super::packed;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
@@ -59,7 +55,7 @@ impl Engine {
     #[wasm_bindgen(js_name = triagePacked)]
     pub fn triage_packed(&self, batch: JsValue, options: JsValue) -> Result<js_sys::Array, JsValue> {
         let (batch, opts) = self.batch_and_options(batch, options)?;
-        let (numbers, text) = crate::packed::pack(&self.core.triage_batch(&batch, &opts));
+        let (numbers, text) = packed::pack(&self.core.triage_batch(&batch, &opts));
         Ok(js_sys::Array::of2(&js_sys::Float64Array::from(&numbers[..]), &JsValue::from_str(&text)))
     }
 
