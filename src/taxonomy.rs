@@ -11,6 +11,8 @@ macro_rules! named_enum {
         impl $name {
             /// Every value, in the plan's order.
             pub const ALL: &'static [$name] = &[$($name::$var),+];
+            /// How many values there are: the length of a table with one entry per value.
+            pub const COUNT: usize = $name::ALL.len();
             /// The name used in plans, verdicts and the CLI.
             pub fn as_str(self) -> &'static str { match self { $($name::$var => $s),+ } }
             /// Parses the name used in plans; `None` for anything else.
