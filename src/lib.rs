@@ -50,8 +50,8 @@ pub use error::{Error, Result};
 pub use plan::{Plan, PlanError, PlanErrors, DEFAULT_PLAN_JSON};
 pub use reply::{Reply, ReplyContext};
 pub use spike::{SpikeDetector, SpikeState, SpikeStats, WindowReport};
-pub use taxonomy::{Category, Lang, Response, Severity};
-pub use triage::{CategoryScore, Engine, Evidence, Message, Signal, TriageOptions, Verdict};
+pub use taxonomy::{Category, Lang, Response, Severity, Signal};
+pub use triage::{CategoryScore, Engine, Evidence, Message, SignalEvidence, TriageOptions, Verdict};
 
 /// The engine's version, as built.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -7,7 +7,7 @@
 //! boundary and are found in one pass whatever the size of the lexicons.
 
 use crate::normalise::{term_tokens, Normalised};
-use crate::taxonomy::{Category, Lang};
+use crate::taxonomy::{Category, Lang, Signal};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
 
@@ -17,8 +17,7 @@ pub(crate) enum Target {
     Category(Category),
     /// A named group used by rules; 0 is the brand.
     Group(u16),
-    /// Index into [`crate::plan::SIGNALS`].
-    Signal(u8),
+    Signal(Signal),
     Incident,
 }
 

@@ -6,7 +6,7 @@
 
 use crate::matcher::{Matcher, MatcherBuilder, Target};
 use crate::reply::Template;
-use crate::taxonomy::{Category, Lang, Response, Severity};
+use crate::taxonomy::{Category, Lang, Response, Severity, Signal};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -306,14 +306,12 @@ pub(crate) struct CompiledRule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RuleRef {
     Group(u16),
-    Signal(u8),
+    Signal(Signal),
     Category(Category),
 }
 
 /// Built-in template variables.
 pub const BUILTIN_VARIABLES: &[&str] = &["author", "brand", "agent", "link"];
-/// Signal lists the engine knows.
-pub const SIGNALS: &[&str] = &["negation", "reported_speech", "reach", "many_affected"];
 
 struct Checker {
     errors: Vec<PlanError>,
@@ -421,9 +419,9 @@ impl Plan {
         };
         for (name, lt) in &doc.signals {
             let path = format!("signals.{name}");
-            match SIGNALS.iter().position(|s| s == name) {
-                Some(i) => add_terms(&mut c, &mut mb, &path, lt, Target::Signal(i as u8), 1.0),
-                None => c.err(path, format!("unknown signal (use one of {})", SIGNALS.join(", "))),
+            match Signal::parse(name) {
+                Some(s) => add_terms(&mut c, &mut mb, &path, lt, Target::Signal(s), 1.0),
+                None => c.err(path, format!("unknown signal (use one of {})", names(Signal::ALL))),
             }
         }
         let mut group_names: Vec<&str> = vec!["brand"];
@@ -684,8 +682,8 @@ impl Plan {
 fn rule_ref(group_names: &[&str], name: &str) -> Option<RuleRef> {
     if let Some(k) = group_names.iter().position(|n| *n == name) {
         Some(RuleRef::Group(k as u16))
-    } else if let Some(k) = SIGNALS.iter().position(|n| *n == name) {
-        Some(RuleRef::Signal(k as u8))
+    } else if let Some(s) = Signal::parse(name) {
+        Some(RuleRef::Signal(s))
     } else {
         Category::parse(name).map(RuleRef::Category)
     }

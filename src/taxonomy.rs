@@ -109,6 +109,28 @@ named_enum! {
 }
 
 named_enum! {
+    /// The plan's signal lists: words that change how other words count (negation, reported
+    /// speech) or what a message weighs (its reach, how many people it touches).
+    Signal {
+        /// "ce n'est pas une arnaque": the term after it does not count.
+        Negation = "negation",
+        /// "he called me an idiot": the words are someone else's, so they count less.
+        ReportedSpeech = "reported_speech",
+        /// The author speaks to many ("I'll post this everywhere", a journalist).
+        Reach = "reach",
+        /// Many people are touched ("we are all without service").
+        ManyAffected = "many_affected",
+    }
+}
+
+impl Signal {
+    /// Negation and reported speech weigh other words; they are never evidence of their own.
+    pub fn weighs_other_words(self) -> bool {
+        matches!(self, Signal::Negation | Signal::ReportedSpeech)
+    }
+}
+
+named_enum! {
     /// Languages the default plan ships lexicons and templates for.
     Lang {
         Fr = "fr",

@@ -12,7 +12,7 @@ use crate::model::Model;
 use crate::normalise::{normalise_into, Normalised, Token};
 use crate::plan::{HeadsRule, Plan, RuleRef};
 use crate::reply::{suggest, Reply, ReplyContext};
-use crate::taxonomy::{Category, Lang, Response, Severity};
+use crate::taxonomy::{Category, Lang, Response, Severity, Signal};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -85,10 +85,10 @@ pub struct CategoryScore {
     pub evidence: Vec<Evidence>,
 }
 
-/// A reach or many-people signal found in a message.
+/// A reach or many-people signal found in a message, with the words that show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Signal {
-    pub signal: String,
+pub struct SignalEvidence {
+    pub signal: Signal,
     pub evidence: Vec<Evidence>,
 }
 
@@ -111,7 +111,7 @@ pub struct Verdict {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_by: Option<f64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub signals: Vec<Signal>,
+    pub signals: Vec<SignalEvidence>,
     /// About the plan's active incident.
     pub incident: bool,
     pub replies: Vec<Reply>,
@@ -148,7 +148,7 @@ struct Analysis {
     negated_only: [bool; 12],
     /// Categories whose lexicon hits were all quoted or reported ("he called me an idiot").
     reported_only: [bool; 12],
-    signals: Vec<Signal>,
+    signals: Vec<SignalEvidence>,
     about_incident: bool,
     /// Every kept hit of a group, signal or category: what rules and model gates look at.
     refs: Vec<(RuleRef, u32, u32)>,
@@ -263,9 +263,9 @@ impl Engine {
         });
         let primary = flagged.first().copied().unwrap_or(Category::Other);
 
-        let has = |name: &str| signals.iter().any(|s| s.signal == name);
-        let reach = has("reach") || msg.reach.is_some_and(|r| r >= plan.reach_followers);
-        let many = has("many_affected");
+        let has = |signal: Signal| signals.iter().any(|s| s.signal == signal);
+        let reach = has(Signal::Reach) || msg.reach.is_some_and(|r| r >= plan.reach_followers);
+        let many = has(Signal::ManyAffected);
         let spiking = opts.spiking.contains(&primary);
         let mut severity = if primary.is_crisis_risk() {
             let strong = plan.strong[primary.index()];
@@ -336,9 +336,9 @@ impl Engine {
             (s, e, chars[s as usize..e as usize].iter().collect())
         };
 
-        let signal_hits = |sig: u8| hits.iter().filter(move |h| plan.matcher.entries[h.entry as usize].target == Target::Signal(sig));
-        let negations: Vec<&Hit> = signal_hits(0).collect();
-        let reported_markers: Vec<&Hit> = signal_hits(1).collect();
+        let signal_hits = |sig: Signal| hits.iter().filter(move |h| plan.matcher.entries[h.entry as usize].target == Target::Signal(sig));
+        let negations: Vec<&Hit> = signal_hits(Signal::Negation).collect();
+        let reported_markers: Vec<&Hit> = signal_hits(Signal::ReportedSpeech).collect();
         let is_negated = |h: &Hit| {
             let t = &tokens[h.first as usize];
             negations.iter().any(|n| {
@@ -362,13 +362,13 @@ impl Engine {
         let mut weighted: [Vec<(u32, u32, f32)>; 12] = Default::default();
         let mut evidence: [Vec<Evidence>; 12] = Default::default();
         let mut refs: Vec<(RuleRef, u32, u32)> = Vec::new(); // what rules combine: (ref, first, last)
-        let mut signals: Vec<Signal> = Vec::new();
+        let mut signals: Vec<SignalEvidence> = Vec::new();
         let mut about_incident = false;
         let mut negated_hit = [false; 12];
         let mut direct_hit = [false; 12];
         for h in &hits {
             let e = &plan.matcher.entries[h.entry as usize];
-            if matches!(e.target, Target::Signal(0) | Target::Signal(1)) {
+            if matches!(e.target, Target::Signal(s) if s.weighs_other_words()) {
                 continue;
             }
             if e.negatable && is_negated(h) {
@@ -409,10 +409,9 @@ impl Engine {
                 Target::Group(g) => refs.push((RuleRef::Group(g), h.first, h.last)),
                 Target::Signal(s) => {
                     refs.push((RuleRef::Signal(s), h.first, h.last));
-                    let name = crate::plan::SIGNALS[s as usize];
-                    match signals.iter_mut().find(|x| x.signal == name) {
+                    match signals.iter_mut().find(|x| x.signal == s) {
                         Some(x) => push_evidence(&mut x.evidence, ev),
-                        None => signals.push(Signal { signal: name.to_string(), evidence: vec![ev] }),
+                        None => signals.push(SignalEvidence { signal: s, evidence: vec![ev] }),
                     }
                 }
                 Target::Incident => about_incident = true,

@@ -40,7 +40,7 @@ pub fn pack(verdicts: &[Verdict]) -> (Vec<f64>, String) {
         p.num(v.reply_by.unwrap_or(f64::NAN));
         p.num(v.signals.len() as f64);
         for s in &v.signals {
-            p.str(&s.signal);
+            p.str(s.signal.as_str());
             p.evidence(&s.evidence);
         }
         p.num(v.incident as u8 as f64);
