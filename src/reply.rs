@@ -1,10 +1,10 @@
-//! Reply templates: parsing, rendering with variables, and ranked suggestions.
+//! Reply templates: parsing and rendering with variables. Which templates a message gets is
+//! triage's choice (`triage::replies`); this module knows nothing of plans.
 //!
 //! A body is text with variables in braces: `Bonjour {author}, …`. `{{` and `}}` stand for literal
 //! braces. A variable with no value is rendered as a visible placeholder (`[prénom de l'agent]`)
 //! for the agent to fill, never silently dropped.
 
-use crate::plan::Plan;
 use crate::taxonomy::{Category, Lang, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -14,6 +14,9 @@ enum Part {
     Text(String),
     Var(String),
 }
+
+/// Per variable, the label shown in its placeholder, per language (`[prénom de l'agent]`).
+pub type Labels = BTreeMap<String, BTreeMap<Lang, String>>;
 
 /// A compiled reply template.
 #[derive(Debug, Clone)]
@@ -108,12 +111,12 @@ impl Template {
         })
     }
 
-    fn suits(&self, sev: Severity) -> bool {
+    pub(crate) fn suits(&self, sev: Severity) -> bool {
         self.severity.is_empty() || self.severity.contains(&sev)
     }
 
     /// Renders with `value(name)`; missing values become `[label]` placeholders.
-    pub fn render<'v>(&self, lang: Lang, plan: &Plan, value: &dyn Fn(&str) -> Option<&'v str>) -> Reply {
+    pub fn render<'v>(&self, lang: Lang, labels: &Labels, value: &dyn Fn(&str) -> Option<&'v str>) -> Reply {
         // The fixed text's length plus room for the values: one allocation, not one per part.
         let fixed: usize = self.parts.iter().map(|p| if let Part::Text(t) = p { t.len() } else { 0 }).sum();
         let mut text = String::with_capacity(fixed + 24 * (self.parts.len() / 2 + 1));
@@ -124,7 +127,7 @@ impl Template {
                 Part::Var(v) => match value(v).filter(|s| !s.trim().is_empty()) {
                     Some(s) => text.push_str(s),
                     None => {
-                        let label = plan.labels.get(v).and_then(|m| m.get(&lang)).map(String::as_str).unwrap_or(v);
+                        let label = labels.get(v).and_then(|m| m.get(&lang)).map(String::as_str).unwrap_or(v);
                         text.push('[');
                         text.push_str(label);
                         text.push(']');
@@ -137,65 +140,6 @@ impl Template {
         }
         Reply { template: self.id.clone(), text, missing }
     }
-}
-
-/// Ranked reply suggestions for a message: the incident's holding statement first when the
-/// message is about the active incident, then the templates for the primary category, language
-/// and severity. `seed` rotates the variants so that consecutive replies do not read the same.
-#[allow(clippy::too_many_arguments, reason = "what a reply depends on, named")]
-pub fn suggest(
-    plan: &Plan,
-    primary: Category,
-    lang: Lang,
-    severity: Severity,
-    about_incident: bool,
-    author: Option<&str>,
-    ctx: &ReplyContext,
-    seed: u64,
-    max: usize,
-) -> Vec<Reply> {
-    let value = |name: &str| -> Option<&str> {
-        match name {
-            "author" => author.map(|a| a.trim_start_matches('@')),
-            "brand" => plan.brand.as_deref(),
-            "agent" => ctx.agent.as_deref(),
-            "link" => ctx.link.as_deref(),
-            other => ctx.values.get(other).map(String::as_str),
-        }
-    };
-    let mut out = Vec::with_capacity(max.min(8));
-    if about_incident {
-        if let Some(inc) = &plan.incident {
-            let st = inc.statement.get(&lang).or_else(|| inc.statement.get(&plan.default_lang)).or_else(|| inc.statement.values().next());
-            if let Some(tpl) = st.and_then(|s| Template::parse("incident", s).ok()) {
-                out.push(tpl.render(lang, plan, &value));
-            }
-        }
-    }
-    let pick = |l: Lang, strict_sev: bool| -> Vec<&Template> {
-        plan.templates.iter().filter(|t| t.category == primary && t.lang == l && (!strict_sev || t.suits(severity))).collect()
-    };
-    let mut cands = pick(lang, true);
-    if cands.is_empty() {
-        cands = pick(lang, false);
-    }
-    let mut render_lang = lang;
-    if cands.is_empty() && lang != plan.default_lang {
-        cands = pick(plan.default_lang, true);
-        render_lang = plan.default_lang;
-    }
-    if !cands.is_empty() {
-        let n = cands.len();
-        let r = (seed % n as u64) as usize;
-        for i in 0..n {
-            if out.len() >= max {
-                break;
-            }
-            out.push(cands[(r + i) % n].render(render_lang, plan, &value));
-        }
-    }
-    out.truncate(max);
-    out
 }
 
 #[cfg(test)]
@@ -213,10 +157,10 @@ mod tests {
 
     #[test]
     fn missing_values_stay_visible() {
-        let plan = Plan::default_plan();
+        let labels = Labels::from([("agent".to_string(), BTreeMap::from([(Lang::Fr, "prénom de l'agent".to_string())]))]);
         let t = Template::parse("t", "Bonjour {author}, ici {agent}.").unwrap();
-        let r = t.render(Lang::Fr, &plan, &|v| (v == "author").then_some("Léa"));
-        assert!(r.text.starts_with("Bonjour Léa, ici ["), "{}", r.text);
+        let r = t.render(Lang::Fr, &labels, &|v| (v == "author").then_some("Léa"));
+        assert_eq!(r.text, "Bonjour Léa, ici [prénom de l'agent].");
         assert_eq!(r.missing, vec!["agent".to_string()]);
     }
 }

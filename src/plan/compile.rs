@@ -1,317 +1,9 @@
-//! The crisis plan as data: a versioned JSON document, validated as a whole before it is used.
-//!
-//! [`PlanDoc`] is the document as written (see `docs/PLAN.md`); [`Plan`] is the compiled,
-//! validated form the engine runs. [`Plan::from_json`] either returns a plan that is entirely
-//! valid or every error found, each with its path: an invalid plan is never half-applied.
+//! Validation and compilation of a plan document: every error is collected with its path before
+//! anything is compiled, so an invalid plan is refused whole, never half-applied.
 
-use crate::matcher::{Matcher, MatcherBuilder, Target};
-use crate::reply::Template;
-use crate::taxonomy::{Category, Lang, Response, Severity, Signal};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use super::*;
+use crate::matcher::{MatcherBuilder, Target};
 use std::fmt;
-
-/// The default plan, French and English, embedded at build time.
-pub const DEFAULT_PLAN_JSON: &str = include_str!("../data/plan.default.json");
-
-/// The plan format version this engine reads.
-pub const PLAN_VERSION: u32 = 1;
-
-/// Terms per language: `{"fr": ["…"], "en": ["…"]}`.
-pub type LangTerms = BTreeMap<String, Vec<String>>;
-
-/// A crisis plan exactly as written in JSON.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlanDoc {
-    pub version: u32,
-    pub name: String,
-    pub default_language: String,
-    #[serde(default)]
-    pub brand: BrandDoc,
-    pub thresholds: ThresholdsDoc,
-    /// Reply-by deadline in minutes, per severity.
-    pub deadlines: BTreeMap<String, u32>,
-    /// Word lists that modify evidence: `negation`, `reported_speech`, `reach`, `many_affected`.
-    #[serde(default)]
-    pub signals: BTreeMap<String, LangTerms>,
-    /// Named term lists that rules combine (`"all": ["staff", "misbehaviour"]`).
-    #[serde(default)]
-    pub groups: BTreeMap<String, LangTerms>,
-    pub categories: BTreeMap<String, CategoryDoc>,
-    pub spike: SpikeDoc,
-    /// Template variables beyond the built-in ones, with a label per language shown when the value
-    /// is missing. Built-ins (`author`, `brand`, `agent`, `link`) may be listed to give them labels.
-    #[serde(default)]
-    pub variables: BTreeMap<String, BTreeMap<String, String>>,
-    pub templates: Vec<TemplateDoc>,
-    #[serde(default)]
-    pub incident: Option<IncidentDoc>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BrandDoc {
-    /// The brand's names; the first one fills `{brand}` in templates.
-    #[serde(default)]
-    pub names: Vec<String>,
-    /// Product names, hashtags, executives' names: anything that says a message is about the brand.
-    #[serde(default)]
-    pub watch_terms: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThresholdsDoc {
-    /// A category whose score reaches this is flagged on the message.
-    pub flag: f32,
-    /// A crisis-risk category whose score reaches this is strong evidence: a crisis on its own.
-    pub strong: f32,
-    /// Evidence in quotation or reported speech ("on dit que…") counts this much.
-    pub reported_factor: f32,
-    /// Evidence from another language's lexicon than the message's counts this much.
-    pub foreign_factor: f32,
-    /// A message whose author reaches this many people (the `reach` field) has reach on its own.
-    pub reach_followers: u64,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CategoryDoc {
-    #[serde(default)]
-    pub description: String,
-    /// Score from which the category is flagged; the plan's `thresholds.flag` when absent.
-    #[serde(default)]
-    pub threshold: Option<f32>,
-    /// Score from which the evidence alone makes a crisis; the plan's `thresholds.strong` when
-    /// absent (a threat needs less than a complaint turned accusation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strong: Option<f32>,
-    #[serde(default)]
-    pub terms: Vec<TermSetDoc>,
-    #[serde(default)]
-    pub rules: Vec<RuleDoc>,
-    /// Response level per severity.
-    #[serde(default)]
-    pub response: BTreeMap<String, String>,
-    /// What must be found (groups, signals or categories, as in rules) for the learned model's
-    /// evidence to count at all: the rules' veto. Empty: no gate. Guards against data sets' domains: a fake-news
-    /// model trained on health news finds "fake" in any customer message.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub model_gate: Vec<String>,
-    /// From how sure the learned model may speak without the gate: a share of the way from a
-    /// head's threshold to certainty (0.5: halfway). Absent: the gate always applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_confident: Option<f32>,
-    /// How this category's heads (one per data set) combine: `any` (the default: the strongest
-    /// counts), `mean`, or `all` (the weakest counts: every head must agree). `mean` and `all`
-    /// suit heads that each know one domain and misfire outside it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_heads: Option<String>,
-    /// How much quoted or reported evidence counts for this category; `thresholds.reported_factor`
-    /// when absent. Rumours are reported speech by nature, so misinformation keeps it at 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reported_factor: Option<f32>,
-}
-
-/// Terms of one language that share a weight.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TermSetDoc {
-    pub lang: String,
-    pub weight: f32,
-    /// Words or phrases; a trailing `*` matches any ending (`arnaqu*`), a leading `^` only at the
-    /// start of a clause (`^how`), a leading `!` is an exception that cancels the category's hits
-    /// it overlaps (`!une tuerie` keeps a burger from being a threat).
-    pub terms: Vec<String>,
-    /// Where the terms come from, when a real case inspired them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// Why the set is weighted as it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// Whether a negation before the term cancels it (`ce n'est pas une arnaque`). Default true.
-    #[serde(default = "yes", skip_serializing_if = "is_true")]
-    pub negatable: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-fn is_true(b: &bool) -> bool {
-    *b
-}
-
-/// Fires when every named group has a hit, the hits at most `within` tokens apart.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleDoc {
-    pub id: String,
-    /// Group names (from `groups`, or `brand`).
-    pub all: Vec<String>,
-    #[serde(default)]
-    pub within: Option<u32>,
-    /// Only when all hits are in one sentence ("you… scam?" across two sentences is not "you are a scam").
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub same_sentence: bool,
-    pub weight: f32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpikeDoc {
-    pub window_minutes: u32,
-    /// How many past windows the baseline remembers.
-    pub baseline_windows: u32,
-    /// Fewer messages than this in a window is never a spike.
-    pub min_count: u32,
-    pub elevated_ratio: f32,
-    pub spike_ratio: f32,
-    /// Messages later than this behind the newest one are counted as late and left out.
-    pub max_lateness_minutes: u32,
-    /// A jump forward larger than this is a clock jump: the baseline is kept, not flooded with
-    /// empty windows.
-    pub max_gap_minutes: u32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TemplateDoc {
-    pub id: String,
-    pub category: String,
-    pub lang: String,
-    /// Severities it suits; all when empty.
-    #[serde(default)]
-    pub severity: Vec<String>,
-    pub body: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IncidentDoc {
-    pub active: bool,
-    pub name: String,
-    pub keywords: LangTerms,
-    /// The holding statement per language, offered first on messages about the incident.
-    pub statement: BTreeMap<String, String>,
-}
-
-/// One thing wrong with a plan: where, and what, in a plain sentence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PlanError {
-    pub path: String,
-    pub message: String,
-}
-
-impl fmt::Display for PlanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
-    }
-}
-
-/// Every error found in a plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanErrors(pub Vec<PlanError>);
-
-impl fmt::Display for PlanErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.len();
-        writeln!(f, "the plan has {n} error{}:", if n == 1 { "" } else { "s" })?;
-        for e in &self.0 {
-            writeln!(f, "  {e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for PlanErrors {}
-
-/// Spike detection settings, in the engine's units.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SpikeConfig {
-    pub window_ms: i64,
-    pub baseline_windows: u32,
-    pub min_count: u32,
-    pub elevated_ratio: f32,
-    pub spike_ratio: f32,
-    pub max_lateness_ms: i64,
-    pub max_gap_ms: i64,
-}
-
-/// An active incident, compiled.
-#[derive(Debug, Clone)]
-pub struct Incident {
-    pub name: String,
-    pub statement: BTreeMap<Lang, String>,
-}
-
-/// A validated, compiled plan.
-#[derive(Debug)]
-pub struct Plan {
-    pub doc: PlanDoc,
-    pub default_lang: Lang,
-    pub flag: [f32; 12],
-    /// Per category: the score that is strong evidence on its own.
-    pub strong: [f32; 12],
-    /// Per category: how much quoted or reported evidence counts.
-    pub reported_factor: [f32; 12],
-    pub foreign_factor: f32,
-    pub reach_followers: u64,
-    pub deadlines: [u32; 3],
-    pub responses: [[Response; 3]; 12],
-    pub templates: Vec<Template>,
-    pub labels: BTreeMap<String, BTreeMap<Lang, String>>,
-    pub incident: Option<Incident>,
-    pub spike: SpikeConfig,
-    pub brand: Option<String>,
-    pub(crate) matcher: Matcher,
-    pub(crate) rules: Vec<CompiledRule>,
-    /// Per category, what opens the gate for the model's evidence (empty: always open).
-    pub(crate) gates: [Vec<RuleRef>; 12],
-    /// Per category, from how sure the model speaks without the gate (`None`: never).
-    pub(crate) model_confident: [Option<f32>; 12],
-    /// Per category, how its heads combine (`model_heads`).
-    pub(crate) model_heads: [HeadsRule; 12],
-}
-
-/// How a category's model heads combine (the plan's `model_heads`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum HeadsRule {
-    /// The strongest head counts.
-    #[default]
-    Any,
-    /// The heads' mean counts.
-    Mean,
-    /// The weakest head counts: all must agree.
-    All,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct CompiledRule {
-    pub id: String,
-    pub category: Category,
-    pub groups: Vec<RuleRef>,
-    pub within: u32,
-    pub same_sentence: bool,
-    pub weight: f32,
-}
-
-/// What a rule combines: hits of a group, of a signal, or of any term of a category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RuleRef {
-    Group(u16),
-    Signal(Signal),
-    Category(Category),
-}
-
-/// Built-in template variables.
-pub const BUILTIN_VARIABLES: &[&str] = &["author", "brand", "agent", "link"];
 
 struct Checker {
     errors: Vec<PlanError>,
@@ -358,23 +50,6 @@ impl Checker {
 }
 
 impl Plan {
-    /// The embedded default plan.
-    pub fn default_plan() -> Plan {
-        // The default plan is checked by the test suite; failing here is a build defect.
-        Plan::from_json(DEFAULT_PLAN_JSON).expect("the embedded default plan is valid")
-    }
-
-    /// Parses and validates a plan. Returns every error found, or a plan that is valid as a whole.
-    pub fn from_json(json: &str) -> Result<Plan, PlanErrors> {
-        let doc: PlanDoc = serde_json::from_str(json).map_err(|e| {
-            PlanErrors(vec![PlanError {
-                path: format!("line {}, column {}", e.line(), e.column()),
-                message: json_error_sentence(&e),
-            }])
-        })?;
-        Plan::from_doc(doc)
-    }
-
     /// Validates and compiles a parsed plan document.
     pub fn from_doc(doc: PlanDoc) -> Result<Plan, PlanErrors> {
         let mut c = Checker { errors: Vec::new() };
@@ -595,10 +270,10 @@ impl Plan {
                                     c.err(format!("incident.statement.{lang}"), format!("unknown variable {{{v}}}"));
                                 }
                             }
+                            statement.insert(l, tpl);
                         }
                         Err(msg) => c.err(format!("incident.statement.{lang}"), msg),
                     }
-                    statement.insert(l, s.clone());
                 }
             }
             if inc.active {
@@ -663,19 +338,6 @@ impl Plan {
             model_heads,
         })
     }
-
-    /// The plan as pretty JSON, as it would be written to a file.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.doc).unwrap_or_default()
-    }
-
-    pub fn response(&self, cat: Category, sev: Severity) -> Response {
-        self.responses[cat.index()][sev as usize]
-    }
-
-    pub fn deadline_minutes(&self, sev: Severity) -> u32 {
-        self.deadlines[sev as usize]
-    }
 }
 
 /// A rule or gate part: a group name (`brand` included), a signal name, or a category name.
@@ -701,7 +363,7 @@ fn names<T: fmt::Display>(all: &[T]) -> String {
     all.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
 }
 
-fn json_error_sentence(e: &serde_json::Error) -> String {
+pub(super) fn json_error_sentence(e: &serde_json::Error) -> String {
     let s = e.to_string();
     // serde_json appends " at line L column C"; the path already says where.
     match s.rfind(" at line ") {

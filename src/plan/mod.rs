@@ -1,0 +1,139 @@
+//! The crisis plan as data: a versioned JSON document, validated as a whole before it is used.
+//!
+//! [`PlanDoc`] is the document as written (see `docs/PLAN.md`); [`Plan`] is the compiled,
+//! validated form the engine runs. [`Plan::from_json`] either returns a plan that is entirely
+//! valid or every error found, each with its path: an invalid plan is never half-applied.
+//!
+//! The parts: `document` (the JSON as written), `compile` (validation with paths, then the
+//! compiled form), `errors` (what validation reports).
+
+mod compile;
+mod document;
+mod errors;
+
+pub use document::*;
+pub use errors::{PlanError, PlanErrors};
+
+use crate::matcher::Matcher;
+use crate::reply::Template;
+use crate::taxonomy::{Category, Lang, Response, Severity, Signal};
+use std::collections::BTreeMap;
+
+/// The default plan, French and English, embedded at build time.
+pub const DEFAULT_PLAN_JSON: &str = include_str!("../../data/plan.default.json");
+
+/// The plan format version this engine reads.
+pub const PLAN_VERSION: u32 = 1;
+
+/// Spike detection settings, in the engine's units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpikeConfig {
+    pub window_ms: i64,
+    pub baseline_windows: u32,
+    pub min_count: u32,
+    pub elevated_ratio: f32,
+    pub spike_ratio: f32,
+    pub max_lateness_ms: i64,
+    pub max_gap_ms: i64,
+}
+
+/// An active incident, compiled.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub name: String,
+    /// The holding statement per language, compiled once at validation.
+    pub statement: BTreeMap<Lang, Template>,
+}
+
+/// A validated, compiled plan.
+#[derive(Debug)]
+pub struct Plan {
+    pub doc: PlanDoc,
+    pub default_lang: Lang,
+    pub flag: [f32; 12],
+    /// Per category: the score that is strong evidence on its own.
+    pub strong: [f32; 12],
+    /// Per category: how much quoted or reported evidence counts.
+    pub reported_factor: [f32; 12],
+    pub foreign_factor: f32,
+    pub reach_followers: u64,
+    pub deadlines: [u32; 3],
+    pub responses: [[Response; 3]; 12],
+    pub templates: Vec<Template>,
+    pub labels: BTreeMap<String, BTreeMap<Lang, String>>,
+    pub incident: Option<Incident>,
+    pub spike: SpikeConfig,
+    pub brand: Option<String>,
+    pub(crate) matcher: Matcher,
+    pub(crate) rules: Vec<CompiledRule>,
+    /// Per category, what opens the gate for the model's evidence (empty: always open).
+    pub(crate) gates: [Vec<RuleRef>; 12],
+    /// Per category, from how sure the model speaks without the gate (`None`: never).
+    pub(crate) model_confident: [Option<f32>; 12],
+    /// Per category, how its heads combine (`model_heads`).
+    pub(crate) model_heads: [HeadsRule; 12],
+}
+
+/// How a category's model heads combine (the plan's `model_heads`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeadsRule {
+    /// The strongest head counts.
+    #[default]
+    Any,
+    /// The heads' mean counts.
+    Mean,
+    /// The weakest head counts: all must agree.
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledRule {
+    pub id: String,
+    pub category: Category,
+    pub groups: Vec<RuleRef>,
+    pub within: u32,
+    pub same_sentence: bool,
+    pub weight: f32,
+}
+
+/// What a rule combines: hits of a group, of a signal, or of any term of a category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RuleRef {
+    Group(u16),
+    Signal(Signal),
+    Category(Category),
+}
+
+/// Built-in template variables.
+pub const BUILTIN_VARIABLES: &[&str] = &["author", "brand", "agent", "link"];
+
+impl Plan {
+    /// The embedded default plan.
+    pub fn default_plan() -> Plan {
+        // The default plan is checked by the test suite; failing here is a build defect.
+        Plan::from_json(DEFAULT_PLAN_JSON).expect("the embedded default plan is valid")
+    }
+
+    /// Parses and validates a plan. Returns every error found, or a plan that is valid as a whole.
+    pub fn from_json(json: &str) -> Result<Plan, PlanErrors> {
+        let doc: PlanDoc = serde_json::from_str(json).map_err(|e| {
+            PlanErrors(vec![PlanError {
+                path: format!("line {}, column {}", e.line(), e.column()),
+                message: compile::json_error_sentence(&e),
+            }])
+        })?;
+        Plan::from_doc(doc)
+    }
+    /// The plan as pretty JSON, as it would be written to a file.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.doc).unwrap_or_default()
+    }
+
+    pub fn response(&self, cat: Category, sev: Severity) -> Response {
+        self.responses[cat.index()][sev as usize]
+    }
+
+    pub fn deadline_minutes(&self, sev: Severity) -> u32 {
+        self.deadlines[sev as usize]
+    }
+}

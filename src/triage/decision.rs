@@ -1,0 +1,121 @@
+//! The decision: from the evidence of each category to the verdict the agent sees — the primary
+//! category, the severity (the plan's "problem vs crisis"), the response level, the deadline and
+//! the replies.
+
+use super::*;
+use super::replies::suggest;
+
+impl Engine {
+    /// [`Engine::triage_one`] with buffers kept from the batch's previous messages.
+    pub(super) fn triage_with(&self, msg: &Message, index: usize, opts: &TriageOptions, scratch: &mut Scratch) -> Verdict {
+        let plan = &self.plan;
+        let id = msg.id.clone().unwrap_or_else(|| (index + 1).to_string());
+        let mut warnings = Vec::new();
+        let mut text: &str = &msg.text;
+        // No more characters than bytes: a text of at most MAX_CHARS bytes is never cut.
+        if let Some((cut, _)) = if text.len() > MAX_CHARS { text.char_indices().nth(MAX_CHARS) } else { None } {
+            text = &text[..cut];
+            warnings.push(format!("text longer than {MAX_CHARS} characters: only the first {MAX_CHARS} were read"));
+        }
+        if text.trim().is_empty() {
+            warnings.push("empty text".to_string());
+        }
+        let Analysis { lang, mut miss, mut evidence, negated_only, reported_only, signals, about_incident, refs } =
+            self.analyse(text, msg.lang.as_deref().and_then(Lang::parse), scratch);
+        let Scratch { model: model_scratch, norm, chars } = scratch;
+        if let Some(model) = &self.model {
+            let open: [bool; 12] = std::array::from_fn(|c| {
+                let gate = &self.plan.gates[c];
+                gate.is_empty() || refs.iter().any(|(r, _, _)| gate.contains(r))
+            });
+            // The lexicons saw the category only negated: the model keeps half. Only in quotes or
+            // reported speech: the author is not saying it, so the model, which cannot tell, is vetoed.
+            let damp: [f32; 12] = std::array::from_fn(|c| if reported_only[c] { 0.0 } else if negated_only[c] { 0.5 } else { 1.0 });
+            self.apply_model(model, model_scratch, norm, chars, lang, &damp, &open, &mut miss, &mut evidence);
+        }
+
+        // Indexed by `Category::index`.
+        let mut score = [0.0f32; 12];
+        let mut best_other = 0.0f32;
+        for c in Category::ALL {
+            if *c == Category::Other {
+                continue;
+            }
+            let s = round3(1.0 - miss[c.index()]);
+            best_other = best_other.max(s);
+            score[c.index()] = s;
+        }
+        score[Category::Other.index()] = round3(1.0 - best_other);
+
+        let mut flagged: Vec<Category> = Category::ALL
+            .iter()
+            .copied()
+            .filter(|c| *c != Category::Other && score[c.index()] >= plan.flag[c.index()] && score[c.index()] > 0.0)
+            .collect();
+        // The plan assesses risk first: a threat leads (people's safety), then any crisis-risk
+        // category over a complaint or a question, then the higher score, then the plan's order.
+        flagged.sort_by(|a, b| {
+            (*b == Category::Threat)
+                .cmp(&(*a == Category::Threat))
+                .then(b.is_crisis_risk().cmp(&a.is_crisis_risk()))
+                .then(score[b.index()].total_cmp(&score[a.index()]))
+                .then(a.cmp(b))
+        });
+        let primary = flagged.first().copied().unwrap_or(Category::Other);
+
+        let has = |signal: Signal| signals.iter().any(|s| s.signal == signal);
+        let reach = has(Signal::Reach) || msg.reach.is_some_and(|r| r >= plan.reach_followers);
+        let many = has(Signal::ManyAffected);
+        let spiking = opts.spiking.contains(&primary);
+        let mut severity = if primary.is_crisis_risk() {
+            let strong = plan.strong[primary.index()];
+            // A strong threshold of 1 means: never by the wording alone, only by reach or numbers.
+            if (strong < 1.0 && score[primary.index()] >= strong) || reach || many || spiking {
+                Severity::Crisis
+            } else {
+                Severity::Problem
+            }
+        } else {
+            match primary {
+                Category::Complaint | Category::Abuse if (reach && many) || spiking => Severity::Crisis,
+                Category::Complaint | Category::Abuse => Severity::Problem,
+                _ => Severity::Routine,
+            }
+        };
+        if about_incident {
+            severity = severity.raised();
+        }
+        let response = plan.response(primary, severity);
+        let reply_within_minutes = plan.deadline_minutes(severity);
+        let reply_by = msg.time.map(|t| t + reply_within_minutes as f64 * 60_000.0);
+
+        let max = if opts.max_replies == 0 { 3 } else { opts.max_replies };
+        let seed = crate::hash::fnv_hash(id.as_bytes());
+        let replies = suggest(plan, primary, lang, severity, about_incident, msg.author.as_deref(), &opts.reply, seed, max);
+
+        let categories = flagged
+            .iter()
+            .map(|c| CategoryScore { category: *c, score: score[c.index()], evidence: std::mem::take(&mut evidence[c.index()]) })
+            .collect();
+        let scores = if opts.omit_scores { BTreeMap::new() } else { Category::ALL.iter().map(|c| (*c, score[c.index()])).collect() };
+        Verdict {
+            id,
+            lang,
+            primary,
+            categories,
+            scores,
+            severity,
+            response,
+            reply_within_minutes,
+            reply_by,
+            signals,
+            incident: about_incident,
+            replies,
+            warnings,
+        }
+    }
+}
+
+fn round3(x: f32) -> f32 {
+    (x.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
+}

@@ -1,0 +1,85 @@
+//! The learned model's say: its heads become one more piece of evidence per category, within
+//! what the plan allows (`model_gate`, `model_confident`, `model_heads`).
+
+use super::*;
+use super::evidence::push_evidence;
+use crate::plan::HeadsRule;
+
+impl Engine {
+    /// Adds the learned heads' evidence: for each category, the strongest head whose language fits
+    /// the message is one more piece of evidence, weighted so that the head's cross-validated
+    /// threshold lands on the category's flag threshold. A category the lexicons saw only negated
+    /// keeps half; only reported, or with its model gate closed, none.
+    #[allow(clippy::too_many_arguments, reason = "the analysis parts it updates, named")]
+    pub(super) fn apply_model(&self, model: &Model, scratch: &mut crate::model::Scratch, norm: &Normalised, chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
+        let lex: [f32; 12] = miss.map(|m| 1.0 - m);
+        // Several heads can speak for one category (one per data set): the strongest counts, or
+        // their mean, or the weakest, as the plan says (`model_heads`).
+        // Heads of another language are not even scored, nor, when the strongest counts, heads
+        // whose weight below is 0 whatever they say (damped to nothing, or gate closed with no
+        // `model_confident` to open it): under the strongest, a weight of 0 changes no score
+        // and, under a flag threshold above 0, gives no evidence, so skipping them changes
+        // nothing. Under the mean or the weakest a 0 counts: those heads are all scored.
+        let needed = |c: Category| {
+            let i = c.index();
+            let zero = damp[i] == 0.0 || (!gate_open[i] && self.plan.model_confident[i].is_none());
+            !zero || self.plan.model_heads[i] != HeadsRule::Any || self.plan.flag[i] <= 0.0
+        };
+        let targets: Vec<Option<Category>> =
+            (0..model.heads.len()).map(|h| model.target(h).filter(|(c, l)| l.is_none_or(|l| l == lang) && needed(*c)).map(|(c, _)| c)).collect();
+        let wanted: Vec<bool> = targets.iter().map(Option::is_some).collect();
+        if !wanted.contains(&true) {
+            return;
+        }
+        let tokens = &norm.tokens;
+        let probs = model.score(scratch, norm, &lex, &wanted);
+        let mut best: [Option<(f32, usize)>; 12] = [None; 12];
+        let mut sums = [(0.0f32, 0u32); 12];
+        for (h, (cat, p)) in targets.iter().zip(&probs).enumerate() {
+            let (Some(cat), Some(p)) = (cat, p) else { continue };
+            let head = &model.heads[h];
+            let flag = self.plan.flag[cat.index()];
+            let t = head.threshold.clamp(0.01, 0.99);
+            let mut w = if *p < t { flag * (p / t).powi(2) } else { flag + (0.95 - flag) * (p - t) / (1.0 - t) };
+            // The lexicons saw the category only negated or reported: so does the model.
+            w *= damp[cat.index()];
+            let sure = self.plan.model_confident[cat.index()].is_some_and(|k| *p >= t + (1.0 - t) * k);
+            if !gate_open[cat.index()] && !sure {
+                // The rules veto: without a foothold in the plan's own words, the data sets'
+                // domains (health news, French racism tweets) would speak for customer messages —
+                // unless the plan lets a sure enough model speak alone.
+                w = 0.0;
+            }
+            sums[cat.index()].0 += w;
+            sums[cat.index()].1 += 1;
+            let all = self.plan.model_heads[cat.index()] == HeadsRule::All;
+            if best[cat.index()].is_none_or(|(b, _)| if all { w < b } else { w > b }) {
+                best[cat.index()] = Some((w, h));
+            }
+        }
+        for (c, found) in best.iter().enumerate() {
+            let Some((mut w, head)) = *found else { continue };
+            if self.plan.model_heads[c] == HeadsRule::Mean {
+                // The strongest head still names the evidence.
+                w = sums[c].0 / sums[c].1.max(1) as f32;
+            }
+            miss[c] *= 1.0 - w;
+            let (cat, flag) = (Category::ALL[c], self.plan.flag[c]);
+            if w >= flag {
+                // The words that pushed the score up most are the model's evidence.
+                let contrib = model.evidence(scratch, head, tokens.len());
+                let mut order: Vec<usize> = (0..tokens.len())
+                    .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(norm.text_of(&tokens[i])))
+                    .collect();
+                order.sort_by(|a, b| contrib[*b].total_cmp(&contrib[*a]));
+                // Words that carry real weight only: at least half the strongest one's share.
+                let top = order.first().map_or(0.0, |&i| contrib[i]);
+                for &i in order.iter().take(2).filter(|&&i| contrib[i] >= 0.5 * top) {
+                    let t = &tokens[i];
+                    let text: String = chars[t.start as usize..t.end as usize].iter().collect();
+                    push_evidence(&mut evidence[cat.index()], Evidence { start: t.start, end: t.end, text, rule: format!("model:{}", model.heads[head].name), reported: false });
+                }
+            }
+        }
+    }
+}
