@@ -78,55 +78,66 @@ export function triage(engine, messages, options) {
   return unpackVerdicts(numbers, text);
 }
 
+/** The packed stream's format this reader reads: `PACK_FORMAT` in src/web/packed.rs. */
+export const PACK_FORMAT = 2;
+
 /**
- * Reads the verdicts `triagePacked` wrote (src/packed.rs describes the stream) into the objects
- * `engine.triage` gives: the same fields, left out when empty as there. A batch crosses the wasm
- * boundary as these two values; building each object from Rust cost a call per property.
+ * Reads the verdicts `triagePacked` wrote (src/web/packed.rs describes the stream) into the
+ * objects `engine.triage` gives. The stream is written by serde from the verdict's own type, so
+ * this reader knows no field name: it rebuilds whatever objects, lists, strings and numbers were
+ * written. It refuses another format (an engine and glue from different builds) and a verdict
+ * with more fields than the header announces, with an error that says so.
  */
 export function unpackVerdicts(numbers, text) {
-  let i = 0;
+  if (numbers[0] !== PACK_FORMAT) {
+    throw new Error(`packed verdicts: the engine wrote format ${numbers[0]}, this page reads format ${PACK_FORMAT}; the extension's files come from different builds: rebuild or reinstall it`);
+  }
+  const fields = numbers[1];
+  const count = numbers[2];
+  const keys = [];
+  let i = 3;
   let at = 0;
-  const num = () => numbers[i++];
-  const str = () => {
-    const end = at + numbers[i++];
-    const s = text.slice(at, end);
-    at = end;
+  const str = (len) => {
+    const s = text.slice(at, at + len);
+    at += len;
     return s;
   };
-  const list = (read) => {
-    const out = new Array(num());
-    for (let k = 0; k < out.length; k++) out[k] = read();
-    return out;
+  const value = () => {
+    switch (numbers[i++]) {
+      case 0: return null;
+      case 1: return false;
+      case 2: return true;
+      case 3: return numbers[i++];
+      case 4: return str(numbers[i++]);
+      case 5: {
+        const out = new Array(numbers[i++]);
+        for (let k = 0; k < out.length; k++) out[k] = value();
+        return out;
+      }
+      case 6: {
+        const n = numbers[i++];
+        const out = {};
+        for (let k = 0; k < n; k++) {
+          const key = numbers[i++];
+          let name;
+          if (key >= 0) name = keys[key];
+          else keys.push((name = str(-key - 1)));
+          out[name] = value();
+        }
+        return out;
+      }
+      default:
+        throw new Error(`packed verdicts: unknown tag ${numbers[i - 1]} at ${i - 1}`);
+    }
   };
-  const evidence = () => {
-    const e = { start: num(), end: num(), text: str(), rule: str() };
-    if (num()) e.reported = true;
-    return e;
-  };
-  const verdicts = [];
-  while (i < numbers.length) {
-    const v = { id: str(), lang: str(), primary: str() };
-    v.categories = list(() => ({ category: str(), score: num(), evidence: list(evidence) }));
-    const scores = list(() => [str(), num()]);
-    if (scores.length) v.scores = Object.fromEntries(scores);
-    v.severity = str();
-    v.response = str();
-    v.replyWithinMinutes = num();
-    const by = num();
-    if (!Number.isNaN(by)) v.replyBy = by;
-    const signals = list(() => ({ signal: str(), evidence: list(evidence) }));
-    if (signals.length) v.signals = signals;
-    v.incident = num() === 1;
-    v.replies = list(() => {
-      const r = { template: str(), text: str() };
-      const missing = list(str);
-      if (missing.length) r.missing = missing;
-      return r;
-    });
-    const warnings = list(str);
-    if (warnings.length) v.warnings = warnings;
-    verdicts.push(v);
+  const verdicts = new Array(count);
+  for (let v = 0; v < count; v++) {
+    verdicts[v] = value();
+    const n = Object.keys(verdicts[v] ?? {}).length;
+    if (n > fields) throw new Error(`packed verdicts: verdict ${v} has ${n} fields, the header says at most ${fields}`);
   }
-  if (at !== text.length) throw new Error(`unpackVerdicts: ${text.length - at} characters left over`);
+  if (i !== numbers.length || at !== text.length) {
+    throw new Error(`packed verdicts: ${numbers.length - i} numbers and ${text.length - at} characters left over`);
+  }
   return verdicts;
 }

@@ -67,6 +67,10 @@ pub struct SignalEvidence {
     pub evidence: Vec<Evidence>,
 }
 
+/// How many fields a [`Verdict`] has (some are left out when empty): the packed browser form
+/// announces it, and its reader refuses a verdict with more.
+pub const VERDICT_FIELDS: usize = 13;
+
 /// The engine's answer for one message. A heuristic to help a person decide, not a judgement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -112,4 +116,31 @@ fn scores_as_written<S: serde::Serializer>(m: &BTreeMap<Category, f32>, s: S) ->
         map.serialize_entry(c, &score_value(*x))?;
     }
     map.end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_fields_counts_every_field() {
+        let e = Evidence { start: 0, end: 1, text: "x".into(), rule: "x".into(), reported: true };
+        let v = Verdict {
+            id: "1".into(),
+            lang: Lang::Fr,
+            primary: Category::Threat,
+            categories: vec![CategoryScore { category: Category::Threat, score: 0.9, evidence: vec![e.clone()] }],
+            scores: BTreeMap::from([(Category::Threat, 0.9)]),
+            severity: Severity::Crisis,
+            response: Response::Escalate,
+            reply_within_minutes: 15,
+            reply_by: Some(1.0),
+            signals: vec![SignalEvidence { signal: Signal::Reach, evidence: vec![e] }],
+            incident: true,
+            replies: vec![],
+            warnings: vec!["w".into()],
+        };
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json.as_object().unwrap().len(), VERDICT_FIELDS);
+    }
 }

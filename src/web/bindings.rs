@@ -55,7 +55,7 @@ impl Engine {
     #[wasm_bindgen(js_name = triagePacked)]
     pub fn triage_packed(&self, batch: JsValue, options: JsValue) -> Result<js_sys::Array, JsValue> {
         let (batch, opts) = self.batch_and_options(batch, options)?;
-        let (numbers, text) = packed::pack(&self.core.triage_batch(&batch, &opts));
+        let (numbers, text) = packed::pack(&self.core.triage_batch(&batch, &opts)).map_err(js_error)?;
         Ok(js_sys::Array::of2(&js_sys::Float64Array::from(&numbers[..]), &JsValue::from_str(&text)))
     }
 
