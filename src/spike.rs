@@ -20,7 +20,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Index of the "all messages" counter, after the categories.
-const ALL: usize = 12;
+/// Counts per window: one per category, then the count of all messages.
+const ALL: usize = Category::COUNT;
+const COUNTS: usize = Category::COUNT + 1;
 /// Messages in a row far behind the newest before the detector believes the clock was set back.
 const BACKWARD_JUMP_RUN: u32 = 5;
 
@@ -66,8 +68,8 @@ pub struct SpikeStats {
 #[derive(Debug, Clone)]
 pub struct SpikeDetector {
     cfg: SpikeConfig,
-    open: BTreeMap<i64, [u32; 13]>,
-    baseline: [f32; 13],
+    open: BTreeMap<i64, [u32; COUNTS]>,
+    baseline: [f32; COUNTS],
     /// Windows that have fed the baseline, capped at `baseline_windows`.
     learned: u32,
     newest: Option<i64>,
@@ -83,7 +85,7 @@ impl SpikeDetector {
         SpikeDetector {
             cfg,
             open: BTreeMap::new(),
-            baseline: [0.0; 13],
+            baseline: [0.0; COUNTS],
             learned: 0,
             newest: None,
             closed_to: None,
@@ -153,9 +155,9 @@ impl SpikeDetector {
             self.stats.late += 1;
             return;
         }
-        let counts = self.open.entry(w).or_insert([0; 13]);
+        let counts = self.open.entry(w).or_insert([0; COUNTS]);
         counts[ALL] += 1;
-        let mut seen = [false; 12];
+        let mut seen = [false; Category::COUNT];
         for c in categories {
             if !seen[c.index()] {
                 seen[c.index()] = true;
@@ -186,7 +188,7 @@ impl SpikeDetector {
         };
         // Bounded: without a jump, the distance is at most max_gap plus lateness.
         while next <= end {
-            let counts = self.open.remove(&next).unwrap_or([0; 13]);
+            let counts = self.open.remove(&next).unwrap_or([0; COUNTS]);
             self.report(next, &counts);
             if counts[ALL] > 0 || silence {
                 self.learn(&counts);
@@ -224,14 +226,14 @@ impl SpikeDetector {
         }
     }
 
-    fn report(&mut self, w: i64, counts: &[u32; 13]) {
-        for i in (0..13).filter(|&i| counts[i] > 0) {
+    fn report(&mut self, w: i64, counts: &[u32; COUNTS]) {
+        for i in (0..COUNTS).filter(|&i| counts[i] > 0) {
             let r = self.window_report(w, i, counts[i]);
             self.closed.push(r);
         }
     }
 
-    fn learn(&mut self, counts: &[u32; 13]) {
+    fn learn(&mut self, counts: &[u32; COUNTS]) {
         self.learned = (self.learned + 1).min(self.cfg.baseline_windows);
         // While the history is short, a plain running mean; then an EMA over baseline_windows.
         let alpha = 1.0 / self.learned.max(1) as f32;
@@ -258,8 +260,8 @@ impl SpikeDetector {
     pub fn current(&self) -> Vec<WindowReport> {
         let Some(n) = self.newest else { return Vec::new() };
         let w = self.window_of(n);
-        let counts = self.open.get(&w).copied().unwrap_or([0; 13]);
-        (0..13).filter(|&i| counts[i] > 0).map(|i| self.window_report(w, i, counts[i])).collect()
+        let counts = self.open.get(&w).copied().unwrap_or([0; COUNTS]);
+        (0..COUNTS).filter(|&i| counts[i] > 0).map(|i| self.window_report(w, i, counts[i])).collect()
     }
 
     /// Categories whose newest window is a spike, for [`crate::TriageOptions::spiking`].

@@ -73,6 +73,9 @@ impl Category {
     }
 }
 
+/// One value per category, indexed by [`Category::index`] (the plan's order).
+pub type PerCategory<T> = [T; Category::COUNT];
+
 named_enum! {
     /// The plan's "problem vs crisis".
     Severity {

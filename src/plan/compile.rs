@@ -66,7 +66,7 @@ impl Plan {
             c.err("thresholds.strong", format!("must not be below thresholds.flag ({} < {})", t.strong, t.flag));
         }
 
-        let mut deadlines = [0u32; 3];
+        let mut deadlines = [0u32; Severity::COUNT];
         for s in Severity::ALL {
             match doc.deadlines.get(s.as_str()) {
                 Some(&m) if m > 0 => deadlines[*s as usize] = m,
@@ -113,13 +113,13 @@ impl Plan {
             group_names.push(name);
         }
 
-        let mut flag = [t.flag; 12];
-        let mut reported = [t.reported_factor; 12];
-        let mut strong = [t.strong; 12];
-        let mut gates: [Vec<RuleRef>; 12] = Default::default();
-        let mut model_confident = [None; 12];
-        let mut model_heads = [HeadsRule::Any; 12];
-        let mut responses = [[Response::Monitor; 3]; 12];
+        let mut flag = [t.flag; Category::COUNT];
+        let mut reported = [t.reported_factor; Category::COUNT];
+        let mut strong = [t.strong; Category::COUNT];
+        let mut gates: PerCategory<Vec<RuleRef>> = Default::default();
+        let mut model_confident = [None; Category::COUNT];
+        let mut model_heads = [HeadsRule::Any; Category::COUNT];
+        let mut responses = [[Response::Monitor; Severity::COUNT]; Category::COUNT];
         let mut rules = Vec::new();
         for (name, cd) in &doc.categories {
             let path = format!("categories.{name}");

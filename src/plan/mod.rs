@@ -16,7 +16,7 @@ pub use errors::{PlanError, PlanErrors};
 
 use crate::matcher::Matcher;
 use crate::reply::Template;
-use crate::taxonomy::{Category, Lang, Response, Severity, Signal};
+use crate::taxonomy::{Category, Lang, PerCategory, Response, Severity, Signal};
 use std::collections::BTreeMap;
 
 /// The default plan, French and English, embedded at build time.
@@ -50,15 +50,15 @@ pub struct Incident {
 pub struct Plan {
     pub doc: PlanDoc,
     pub default_lang: Lang,
-    pub flag: [f32; 12],
+    pub flag: PerCategory<f32>,
     /// Per category: the score that is strong evidence on its own.
-    pub strong: [f32; 12],
+    pub strong: PerCategory<f32>,
     /// Per category: how much quoted or reported evidence counts.
-    pub reported_factor: [f32; 12],
+    pub reported_factor: PerCategory<f32>,
     pub foreign_factor: f32,
     pub reach_followers: u64,
-    pub deadlines: [u32; 3],
-    pub responses: [[Response; 3]; 12],
+    pub deadlines: [u32; Severity::COUNT],
+    pub responses: PerCategory<[Response; Severity::COUNT]>,
     pub templates: Vec<Template>,
     pub labels: BTreeMap<String, BTreeMap<Lang, String>>,
     pub incident: Option<Incident>,
@@ -67,11 +67,11 @@ pub struct Plan {
     pub(crate) matcher: Matcher,
     pub(crate) rules: Vec<CompiledRule>,
     /// Per category, what opens the gate for the model's evidence (empty: always open).
-    pub(crate) gates: [Vec<RuleRef>; 12],
+    pub(crate) gates: PerCategory<Vec<RuleRef>>,
     /// Per category, from how sure the model speaks without the gate (`None`: never).
-    pub(crate) model_confident: [Option<f32>; 12],
+    pub(crate) model_confident: PerCategory<Option<f32>>,
     /// Per category, how its heads combine (`model_heads`).
-    pub(crate) model_heads: [HeadsRule; 12],
+    pub(crate) model_heads: PerCategory<HeadsRule>,
 }
 
 /// How a category's model heads combine (the plan's `model_heads`).

@@ -24,18 +24,18 @@ impl Engine {
             self.analyse(text, msg.lang.as_deref().and_then(Lang::parse), scratch);
         let Scratch { model: model_scratch, norm, chars } = scratch;
         if let Some(model) = &self.model {
-            let open: [bool; 12] = std::array::from_fn(|c| {
+            let open: PerCategory<bool> = std::array::from_fn(|c| {
                 let gate = &self.plan.gates[c];
                 gate.is_empty() || refs.iter().any(|(r, _, _)| gate.contains(r))
             });
             // The lexicons saw the category only negated: the model keeps half. Only in quotes or
             // reported speech: the author is not saying it, so the model, which cannot tell, is vetoed.
-            let damp: [f32; 12] = std::array::from_fn(|c| if reported_only[c] { 0.0 } else if negated_only[c] { 0.5 } else { 1.0 });
+            let damp: PerCategory<f32> = std::array::from_fn(|c| if reported_only[c] { 0.0 } else if negated_only[c] { 0.5 } else { 1.0 });
             self.apply_model(model, model_scratch, norm, chars, lang, &damp, &open, &mut miss, &mut evidence);
         }
 
         // Indexed by `Category::index`.
-        let mut score = [0.0f32; 12];
+        let mut score = [0.0f32; Category::COUNT];
         let mut best_other = 0.0f32;
         for c in Category::ALL {
             if *c == Category::Other {

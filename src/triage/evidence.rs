@@ -63,13 +63,13 @@ impl Engine {
 
         // Per category, the weighted hits as (first, last, weight); overlapping hits are the same
         // words found by several terms (`arnaqu*`, `arnaque`): they count once, at the highest weight.
-        let mut weighted: [Vec<(u32, u32, f32)>; 12] = Default::default();
-        let mut evidence: [Vec<Evidence>; 12] = Default::default();
+        let mut weighted: PerCategory<Vec<(u32, u32, f32)>> = Default::default();
+        let mut evidence: PerCategory<Vec<Evidence>> = Default::default();
         let mut refs: Vec<(RuleRef, u32, u32)> = Vec::new(); // what rules combine: (ref, first, last)
         let mut signals: Vec<SignalEvidence> = Vec::new();
         let mut about_incident = false;
-        let mut negated_hit = [false; 12];
-        let mut direct_hit = [false; 12];
+        let mut negated_hit = [false; Category::COUNT];
+        let mut direct_hit = [false; Category::COUNT];
         for h in &hits {
             let e = &plan.matcher.entries[h.entry as usize];
             if matches!(e.target, Target::Signal(s) if s.weighs_other_words()) {
@@ -121,7 +121,7 @@ impl Engine {
                 Target::Incident => about_incident = true,
             }
         }
-        let mut miss = [1.0f32; 12]; // product of (1 - weight): noisy-or
+        let mut miss = [1.0f32; Category::COUNT]; // product of (1 - weight): noisy-or
         for (c, hits) in weighted.iter_mut().enumerate() {
             hits.sort_by_key(|h| (h.0, h.1));
             let mut cluster: Option<(u32, f32)> = None; // (last token, best weight)

@@ -21,7 +21,7 @@ use crate::lang;
 use crate::model::Model;
 use crate::normalise::Normalised;
 use crate::plan::{Plan, RuleRef};
-use crate::taxonomy::{Category, Lang, Severity, Signal};
+use crate::taxonomy::{Category, Lang, PerCategory, Severity, Signal};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -51,12 +51,12 @@ struct Scratch {
 struct Analysis {
     lang: Lang,
     /// Per category, the product of (1 − weight) over the evidence so far (noisy-or).
-    miss: [f32; 12],
-    evidence: [Vec<Evidence>; 12],
+    miss: PerCategory<f32>,
+    evidence: PerCategory<Vec<Evidence>>,
     /// Categories whose only lexicon hits were negated ("ce n'est pas une arnaque").
-    negated_only: [bool; 12],
+    negated_only: PerCategory<bool>,
     /// Categories whose lexicon hits were all quoted or reported ("he called me an idiot").
-    reported_only: [bool; 12],
+    reported_only: PerCategory<bool>,
     signals: Vec<SignalEvidence>,
     about_incident: bool,
     /// Every kept hit of a group, signal or category: what rules and model gates look at.
@@ -80,7 +80,7 @@ impl Engine {
 
     /// The lexicon-and-rule score of every category, in [`Category::ALL`] order: what the model
     /// reads as features besides the words.
-    pub fn lexicon_scores(&self, text: &str) -> [f32; 12] {
+    pub fn lexicon_scores(&self, text: &str) -> PerCategory<f32> {
         let a = self.analyse(text, None, &mut Scratch::default());
         a.miss.map(|m| 1.0 - m)
     }

@@ -11,8 +11,8 @@ impl Engine {
     /// threshold lands on the category's flag threshold. A category the lexicons saw only negated
     /// keeps half; only reported, or with its model gate closed, none.
     #[allow(clippy::too_many_arguments, reason = "the analysis parts it updates, named")]
-    pub(super) fn apply_model(&self, model: &Model, scratch: &mut crate::model::Scratch, norm: &Normalised, chars: &[char], lang: Lang, damp: &[f32; 12], gate_open: &[bool; 12], miss: &mut [f32; 12], evidence: &mut [Vec<Evidence>; 12]) {
-        let lex: [f32; 12] = miss.map(|m| 1.0 - m);
+    pub(super) fn apply_model(&self, model: &Model, scratch: &mut crate::model::Scratch, norm: &Normalised, chars: &[char], lang: Lang, damp: &PerCategory<f32>, gate_open: &PerCategory<bool>, miss: &mut PerCategory<f32>, evidence: &mut PerCategory<Vec<Evidence>>) {
+        let lex: PerCategory<f32> = miss.map(|m| 1.0 - m);
         // Several heads can speak for one category (one per data set): the strongest counts, or
         // their mean, or the weakest, as the plan says (`model_heads`).
         // Heads of another language are not even scored, nor, when the strongest counts, heads
@@ -33,8 +33,8 @@ impl Engine {
         }
         let tokens = &norm.tokens;
         let probs = model.score(scratch, norm, &lex, &wanted);
-        let mut best: [Option<(f32, usize)>; 12] = [None; 12];
-        let mut sums = [(0.0f32, 0u32); 12];
+        let mut best: PerCategory<Option<(f32, usize)>> = [None; Category::COUNT];
+        let mut sums = [(0.0f32, 0u32); Category::COUNT];
         for (h, (cat, p)) in targets.iter().zip(&probs).enumerate() {
             let (Some(cat), Some(p)) = (cat, p) else { continue };
             let head = &model.heads[h];

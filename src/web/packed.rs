@@ -350,7 +350,7 @@ mod tests {
         let units: Vec<u16> = text.encode_utf16().collect();
         let (mut i, mut at, mut keys) = (3usize, 0usize, Vec::<String>::new());
         fn value(n: &[f64], u: &[u16], i: &mut usize, at: &mut usize, keys: &mut Vec<String>) -> Value {
-            let mut take = |len: usize, at: &mut usize| {
+            let take = |len: usize, at: &mut usize| {
                 let s = String::from_utf16(&u[*at..*at + len]).unwrap();
                 *at += len;
                 s
