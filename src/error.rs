@@ -30,7 +30,6 @@ enum Kind {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    #[allow(dead_code, reason = "used by the model file reader")]
     pub(crate) fn model(message: impl Into<String>) -> Error {
         Error { kind: Kind::Model(message.into()) }
     }
@@ -45,7 +44,7 @@ impl Error {
         Error { kind: Kind::Io { what: what.into(), source } }
     }
 
-    #[allow(dead_code, reason = "used by the training tools")]
+    #[allow(dead_code, reason = "used by the export reader and the training tools")]
     pub(crate) fn invalid(message: impl Into<String>) -> Error {
         Error { kind: Kind::Invalid(message.into()) }
     }

@@ -10,7 +10,7 @@
 
 use crate::model::{features_with_lexicon, sigmoid, Head, Model};
 use crate::triage::{Engine, Message, TriageOptions};
-use crate::Category;
+use crate::{Category, Lang};
 use crate::normalise::normalise;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -82,8 +82,10 @@ const HATEVAL_SHIFT: Shift = Shift {
 pub struct DatasetSpec {
     pub stem: &'static str,
     pub field: &'static str,
+    /// The language of its rows: the language of the heads it teaches.
+    pub lang: Lang,
     /// Heads this data set teaches, with the labels that are positive for each.
-    pub teaches: &'static [(&'static str, &'static [&'static str])],
+    pub teaches: &'static [HeadSpec],
     pub decision: Decision,
     pub metric: Metric,
     /// Published results, best offline peer and plain baseline, as the issue and README state them.
@@ -96,25 +98,47 @@ pub struct DatasetSpec {
     pub shift: Option<&'static Shift>,
 }
 
+/// A head a data set teaches: its name, the labels positive for it, and the category of the plan it
+/// gives evidence for (`None`: a head used only to score its data set, never in triage).
+#[derive(Debug, Clone, Copy)]
+pub struct HeadSpec {
+    pub head: &'static str,
+    pub positive: &'static [&'static str],
+    pub category: Option<Category>,
+}
+
+const fn teach(head: &'static str, positive: &'static [&'static str], category: Category) -> HeadSpec {
+    HeadSpec { head, positive, category: Some(category) }
+}
+
 const OFFENSIVE: &[Category] = &[Category::Abuse, Category::IdentityAttack, Category::Threat];
 const HATE: &[Category] = &[Category::IdentityAttack];
 
 /// The data sets the project knows. `twcs_airlines_intent_en` is absent on purpose: it is
 /// CC BY-NC-SA and for studying replies, not for training shipped weights.
 pub const DATASETS: &[DatasetSpec] = &[
-    DatasetSpec { stem: "complaints_en", field: "label", teaches: &[("complaint_en", &["complaint"])], decision: Decision::Binary { head: "complaint_en", positive: "complaint", negative: "not_complaint" }, metric: Metric::MacroF1, published: "LR 78 · best 79 · transformers 87", peer: "—", baseline: "76.4", licence: "none stated", lands: &[("complaint", &[Category::Complaint])], shift: None },
-    DatasetSpec { stem: "tweeteval_offensive_en", field: "label", teaches: &[("offensive_en", &["offensive"])], decision: Decision::Binary { head: "offensive_en", positive: "offensive", negative: "not-offensive" }, metric: Metric::MacroF1, published: "FastText 73.4 · RoBERTa 80.5", peer: "73.2", baseline: "73.2", licence: "no restrictions", lands: &[("offensive", OFFENSIVE)], shift: None },
-    DatasetSpec { stem: "tweeteval_hate_en", field: "label", teaches: &[("hate_en", &["hate"])], decision: Decision::Binary { head: "hate_en", positive: "hate", negative: "not-hate" }, metric: Metric::MacroF1, published: "FastText 50.6 · BERTweet 56.4", peer: "54.6", baseline: "42.6", licence: "no restrictions", lands: &[("hate", HATE)], shift: Some(&HATEVAL_SHIFT) },
-    DatasetSpec { stem: "hatexplain_en", field: "label", teaches: &[("hxhate_en", &["hatespeech"]), ("hxoffensive_en", &["hatespeech", "offensive"])], decision: Decision::Cascade { heads: ["hxhate_en", "hxoffensive_en"], classes: ["hatespeech", "offensive", "normal"] }, metric: Metric::MacroF1, published: "CNN-GRU 61.4 · BERT 67.4", peer: "—", baseline: "59.2", licence: "MIT", lands: &[("hatespeech", HATE), ("offensive", &[Category::Abuse])], shift: None },
-    DatasetSpec { stem: "constraint_covid_fakenews_en", field: "label", teaches: &[("fake_en", &["fake"])], decision: Decision::Binary { head: "fake_en", positive: "fake", negative: "real" }, metric: Metric::WeightedF1, published: "SVM 93.3", peer: "—", baseline: "95.6", licence: "none stated", lands: &[("fake", &[Category::Misinformation])], shift: None },
-    DatasetSpec { stem: "mlma_hate_fr", field: "binary_label", teaches: &[("toxic_fr", &["toxic"])], decision: Decision::Binary { head: "toxic_fr", positive: "toxic", negative: "normal" }, metric: Metric::MacroF1, published: "—", peer: "31.7", baseline: "62.1", licence: "MIT", lands: &[("toxic", OFFENSIVE)], shift: None },
-    DatasetSpec { stem: "ftr_racism_fr", field: "label", teaches: &[("racism_fr", &["racist"])], decision: Decision::Binary { head: "racism_fr", positive: "racist", negative: "non_racist" }, metric: Metric::MacroF1, published: "—", peer: "61.5", baseline: "75.3", licence: "MIT", lands: &[("racist", HATE)], shift: None },
-    DatasetSpec { stem: "davidson_hate_offensive_en", field: "label", teaches: &[("dvhate_en", &["hate_speech"]), ("dvoffensive_en", &["hate_speech", "offensive_language"])], decision: Decision::Cascade { heads: ["dvhate_en", "dvoffensive_en"], classes: ["hate_speech", "offensive_language", "neither"] }, metric: Metric::WeightedF1, published: "LR weighted F1 ≈ 90", peer: "—", baseline: "—", licence: "MIT", lands: &[("hate_speech", HATE), ("offensive_language", OFFENSIVE)], shift: None },
-    DatasetSpec { stem: "tweeteval_sentiment_en", field: "label", teaches: &[("positive_en", &["positive"]), ("negative_en", &["negative"])], decision: Decision::Cascade { heads: ["negative_en", "positive_en"], classes: ["negative", "positive", "neutral"] }, metric: Metric::MacroRecall, published: "SVM 62.9 · TimeLMs 73.7", peer: "—", baseline: "—", licence: "no restrictions", lands: &[("positive", &[Category::Praise])], shift: None },
-    DatasetSpec { stem: "mlma_hate_en", field: "binary_label", teaches: &[], decision: Decision::Binary { head: "offensive_en", positive: "toxic", negative: "normal" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "MIT", lands: &[("toxic", OFFENSIVE)], shift: None },
-    DatasetSpec { stem: "cyberagressionado_fr", field: "label", teaches: &[("cyber_fr", &["hate_speech"])], decision: Decision::Binary { head: "cyber_fr", positive: "hate_speech", negative: "not_hate_speech" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "none stated", lands: &[("hate_speech", OFFENSIVE)], shift: None },
-    DatasetSpec { stem: "coaid_en", field: "label", teaches: &[("claim_en", &["fake"])], decision: Decision::Binary { head: "claim_en", positive: "fake", negative: "real" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "none stated", lands: &[("fake", &[Category::Misinformation])], shift: None },
+    DatasetSpec { stem: "complaints_en", field: "label", lang: Lang::En, teaches: &[teach("complaint_en", &["complaint"], Category::Complaint)], decision: Decision::Binary { head: "complaint_en", positive: "complaint", negative: "not_complaint" }, metric: Metric::MacroF1, published: "LR 78 · best 79 · transformers 87", peer: "—", baseline: "76.4", licence: "none stated", lands: &[("complaint", &[Category::Complaint])], shift: None },
+    DatasetSpec { stem: "tweeteval_offensive_en", field: "label", lang: Lang::En, teaches: &[teach("offensive_en", &["offensive"], Category::Abuse)], decision: Decision::Binary { head: "offensive_en", positive: "offensive", negative: "not-offensive" }, metric: Metric::MacroF1, published: "FastText 73.4 · RoBERTa 80.5", peer: "73.2", baseline: "73.2", licence: "no restrictions", lands: &[("offensive", OFFENSIVE)], shift: None },
+    DatasetSpec { stem: "tweeteval_hate_en", field: "label", lang: Lang::En, teaches: &[teach("hate_en", &["hate"], Category::IdentityAttack)], decision: Decision::Binary { head: "hate_en", positive: "hate", negative: "not-hate" }, metric: Metric::MacroF1, published: "FastText 50.6 · BERTweet 56.4", peer: "54.6", baseline: "42.6", licence: "no restrictions", lands: &[("hate", HATE)], shift: Some(&HATEVAL_SHIFT) },
+    DatasetSpec { stem: "hatexplain_en", field: "label", lang: Lang::En, teaches: &[teach("hxhate_en", &["hatespeech"], Category::IdentityAttack), teach("hxoffensive_en", &["hatespeech", "offensive"], Category::Abuse)], decision: Decision::Cascade { heads: ["hxhate_en", "hxoffensive_en"], classes: ["hatespeech", "offensive", "normal"] }, metric: Metric::MacroF1, published: "CNN-GRU 61.4 · BERT 67.4", peer: "—", baseline: "59.2", licence: "MIT", lands: &[("hatespeech", HATE), ("offensive", &[Category::Abuse])], shift: None },
+    DatasetSpec { stem: "constraint_covid_fakenews_en", field: "label", lang: Lang::En, teaches: &[teach("fake_en", &["fake"], Category::Misinformation)], decision: Decision::Binary { head: "fake_en", positive: "fake", negative: "real" }, metric: Metric::WeightedF1, published: "SVM 93.3", peer: "—", baseline: "95.6", licence: "none stated", lands: &[("fake", &[Category::Misinformation])], shift: None },
+    DatasetSpec { stem: "mlma_hate_fr", field: "binary_label", lang: Lang::Fr, teaches: &[teach("toxic_fr", &["toxic"], Category::Abuse)], decision: Decision::Binary { head: "toxic_fr", positive: "toxic", negative: "normal" }, metric: Metric::MacroF1, published: "—", peer: "31.7", baseline: "62.1", licence: "MIT", lands: &[("toxic", OFFENSIVE)], shift: None },
+    DatasetSpec { stem: "ftr_racism_fr", field: "label", lang: Lang::Fr, teaches: &[teach("racism_fr", &["racist"], Category::IdentityAttack)], decision: Decision::Binary { head: "racism_fr", positive: "racist", negative: "non_racist" }, metric: Metric::MacroF1, published: "—", peer: "61.5", baseline: "75.3", licence: "MIT", lands: &[("racist", HATE)], shift: None },
+    DatasetSpec { stem: "davidson_hate_offensive_en", field: "label", lang: Lang::En, teaches: &[teach("dvhate_en", &["hate_speech"], Category::IdentityAttack), teach("dvoffensive_en", &["hate_speech", "offensive_language"], Category::Abuse)], decision: Decision::Cascade { heads: ["dvhate_en", "dvoffensive_en"], classes: ["hate_speech", "offensive_language", "neither"] }, metric: Metric::WeightedF1, published: "LR weighted F1 ≈ 90", peer: "—", baseline: "—", licence: "MIT", lands: &[("hate_speech", HATE), ("offensive_language", OFFENSIVE)], shift: None },
+    DatasetSpec { stem: "tweeteval_sentiment_en", field: "label", lang: Lang::En, teaches: &[teach("positive_en", &["positive"], Category::Praise), HeadSpec { head: "negative_en", positive: &["negative"], category: None }], decision: Decision::Cascade { heads: ["negative_en", "positive_en"], classes: ["negative", "positive", "neutral"] }, metric: Metric::MacroRecall, published: "SVM 62.9 · TimeLMs 73.7", peer: "—", baseline: "—", licence: "no restrictions", lands: &[("positive", &[Category::Praise])], shift: None },
+    DatasetSpec { stem: "mlma_hate_en", field: "binary_label", lang: Lang::En, teaches: &[], decision: Decision::Binary { head: "offensive_en", positive: "toxic", negative: "normal" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "MIT", lands: &[("toxic", OFFENSIVE)], shift: None },
+    DatasetSpec { stem: "cyberagressionado_fr", field: "label", lang: Lang::Fr, teaches: &[teach("cyber_fr", &["hate_speech"], Category::Abuse)], decision: Decision::Binary { head: "cyber_fr", positive: "hate_speech", negative: "not_hate_speech" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "none stated", lands: &[("hate_speech", OFFENSIVE)], shift: None },
+    DatasetSpec { stem: "coaid_en", field: "label", lang: Lang::En, teaches: &[teach("claim_en", &["fake"], Category::Misinformation)], decision: Decision::Binary { head: "claim_en", positive: "fake", negative: "real" }, metric: Metric::MacroF1, published: "—", peer: "—", baseline: "—", licence: "none stated", lands: &[("fake", &[Category::Misinformation])], shift: None },
 ];
+
+/// The category head `head` gives evidence for and the language it learns, from the data set
+/// teaching it (`(None, None)` for a head no data set teaches).
+pub fn head_target(head: &str) -> (Option<Category>, Option<Lang>) {
+    DATASETS
+        .iter()
+        .find_map(|d| d.teaches.iter().find(|t| t.head == head).map(|t| (t.category, Some(d.lang))))
+        .unwrap_or((None, None))
+}
 
 pub fn spec(stem: &str) -> Option<&'static DatasetSpec> {
     DATASETS.iter().find(|d| d.stem == stem)
@@ -287,7 +311,8 @@ pub fn quantise(name: &str, w: &[f32], bias: f32, threshold: f32) -> (Head, Vec<
     let w = &w[..];
     let max = w.iter().fold(0.0f32, |m, x| m.max(x.abs())).max(1e-12);
     let scale = max / 127.0;
-    (Head { name: name.to_string(), scale, bias, threshold }, w.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect())
+    let (category, lang) = head_target(name);
+    (Head { name: name.to_string(), category, lang, scale, bias, threshold }, w.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect())
 }
 
 fn logit(w: &[f32], b: f32, e: &Example) -> f32 {
@@ -459,7 +484,7 @@ impl Corpus {
     /// gets that set's.
     pub fn aux_heads(d: usize) -> Vec<&'static str> {
         let owner = &DATASETS[teacher(d)];
-        HEADS.iter().copied().filter(|h| !owner.teaches.iter().any(|(t, _)| t == h)).collect()
+        HEADS.iter().copied().filter(|h| !owner.teaches.iter().any(|t| t.head == *h)).collect()
     }
 
     /// Every head trained on all rows, in [`HEADS`] order, without lexicon priors: these are the
@@ -497,7 +522,7 @@ impl Corpus {
         let mut rows = Vec::new();
         let mut y = Vec::new();
         for (d, set) in self.sets.iter().enumerate() {
-            let Some((_, pos)) = DATASETS[d].teaches.iter().find(|(h, _)| *h == head) else { continue };
+            let Some(HeadSpec { positive: pos, .. }) = DATASETS[d].teaches.iter().find(|t| t.head == head) else { continue };
             for (i, e) in set.iter().enumerate() {
                 if !skip(d, i) {
                     rows.push(e);
@@ -526,7 +551,7 @@ impl Corpus {
 /// Adds `head`'s lexicon prior to its fitted weights, when the data set teaching it has a
 /// [`Shift`]; other heads are left as fitted.
 fn add_head_prior(w: &mut [f32], head: &str, bits: u8) {
-    if let Some(shift) = DATASETS.iter().find(|x| x.teaches.iter().any(|(t, _)| *t == head)).and_then(|d| d.shift) {
+    if let Some(shift) = DATASETS.iter().find(|x| x.teaches.iter().any(|t| t.head == head)).and_then(|d| d.shift) {
         add_prior(w, shift, shift.prior, bits);
     }
 }
@@ -543,7 +568,7 @@ pub fn teacher(d: usize) -> usize {
         return d;
     }
     let head = decision_heads(&DATASETS[d].decision)[0];
-    DATASETS.iter().position(|x| x.teaches.iter().any(|(h, _)| *h == head)).unwrap_or(d)
+    DATASETS.iter().position(|x| x.teaches.iter().any(|t| t.head == head)).unwrap_or(d)
 }
 
 /// How a stacked head's logit input is scaled (logits span about ±8; features about ±1).
@@ -779,7 +804,7 @@ pub fn cross_validate_all(c: &Corpora, k: usize, o: &TrainOptions, only: Option<
 /// triage time.
 pub fn train_model(c: &Corpora, o: &TrainOptions, cv: &[CvResult]) -> Model {
     let stacked_head = |h: &str| -> Option<usize> {
-        let d = DATASETS.iter().position(|x| x.teaches.iter().any(|(t, _)| *t == h))?;
+        let d = DATASETS.iter().position(|x| x.teaches.iter().any(|t| t.head == h))?;
         cv.iter().find(|r| r.stem == DATASETS[d].stem && r.stacked).map(|_| d)
     };
     let train = |h: &'static str| -> (Vec<f32>, f32) {

@@ -27,25 +27,6 @@ pub use format::MODEL_FORMAT;
 
 use crate::taxonomy::{Category, Lang};
 
-
-/// The category a head gives evidence for, and the language it was trained on (from its name:
-/// `hate_en`, `toxic_fr`, `complaint`). Heads used only for evaluation (`negative_en`) give none.
-pub fn head_target(name: &str) -> Option<(Category, Option<Lang>)> {
-    let (base, lang) = match name.rsplit_once('_') {
-        Some((b, l)) if Lang::parse(l).is_some() => (b, Lang::parse(l)),
-        _ => (name, None),
-    };
-    let cat = match base {
-        "offensive" | "hxoffensive" | "dvoffensive" | "toxic" | "cyber" => Category::Abuse,
-        "hate" | "hxhate" | "dvhate" | "racism" => Category::IdentityAttack,
-        "fake" | "claim" => Category::Misinformation,
-        "complaint" => Category::Complaint,
-        "positive" => Category::Praise,
-        _ => return None,
-    };
-    Some((cat, lang))
-}
-
 /// The model embedded at build time (`data/model.bin`, made by `sentinelle train`), or `None`
 /// if it does not load — the engine then runs on lexicons and rules alone.
 pub fn default_model() -> Option<Model> {
@@ -56,6 +37,12 @@ pub fn default_model() -> Option<Model> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Head {
     pub name: String,
+    /// The category the head gives evidence for; `None` for a head used only to evaluate
+    /// (`negative_en`, one side of a sentiment cascade).
+    pub category: Option<Category>,
+    /// The language of the rows it learnt from: triage asks it only about messages in that
+    /// language (`None`: any).
+    pub lang: Option<Lang>,
     pub scale: f32,
     pub bias: f32,
     /// Probability from which the head counts as positive, chosen by cross-validation.
@@ -77,8 +64,6 @@ pub struct Model {
     pub bits: u8,
     pub heads: Vec<Head>,
     weights: Vec<i8>,
-    /// Each head's category and language, read from its name once, at load.
-    targets: Vec<Option<(Category, Option<Lang>)>>,
     /// Which model a [`Scratch`]'s word cache was filled by: one number per model built (a
     /// clone has the same weights, so the same number).
     id: u64,
@@ -86,7 +71,7 @@ pub struct Model {
 
 impl PartialEq for Model {
     fn eq(&self, other: &Model) -> bool {
-        (self.bits, &self.heads, &self.weights, &self.targets) == (other.bits, &other.heads, &other.weights, &other.targets)
+        (self.bits, &self.heads, &self.weights) == (other.bits, &other.heads, &other.weights)
     }
 }
 
@@ -104,18 +89,18 @@ impl Model {
                 weights[b * n + h] = *x;
             }
         }
-        let targets = heads.iter().map(|(h, _)| head_target(&h.name)).collect();
         let id = NEXT_MODEL_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Model { bits, heads: heads.into_iter().map(|(h, _)| h).collect(), weights, targets, id }
+        Model { bits, heads: heads.into_iter().map(|(h, _)| h).collect(), weights, id }
     }
 
-    /// The category head `h` gives evidence for, and its language (see [`head_target`]).
+    /// The category head `h` gives evidence for, and its language; `None` for a head that gives
+    /// no evidence.
     pub fn target(&self, h: usize) -> Option<(Category, Option<Lang>)> {
-        self.targets[h]
+        let head = &self.heads[h];
+        head.category.map(|c| (c, head.lang))
     }
 
     pub fn head_index(&self, name: &str) -> Option<usize> {
         self.heads.iter().position(|h| h.name == name)
     }
-
 }
