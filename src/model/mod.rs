@@ -22,6 +22,7 @@ mod format;
 mod scoring;
 
 pub use features::{features, features_with_lexicon, Feature, Features, Scratch};
+#[cfg(feature = "cli")] // training sets the lexicon prior at this bucket
 pub(crate) use features::lexicon_index;
 pub use format::MODEL_FORMAT;
 
