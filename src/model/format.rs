@@ -114,10 +114,13 @@ mod tests {
         let bytes = include_bytes!("../../data/model.bin");
         let m = Model::from_bytes(bytes).expect("data/model.bin loads");
         assert!(m.heads.len() >= 10);
-        // Each head says what it gives evidence for, in which language.
-        assert_eq!(m.target(m.head_index("hate_en").unwrap()), Some((Category::IdentityAttack, Some(Lang::En))));
-        assert_eq!(m.target(m.head_index("toxic_fr").unwrap()), Some((Category::Abuse, Some(Lang::Fr))));
-        assert_eq!(m.target(m.head_index("negative_en").unwrap()), None);
+        // The heads say what they give evidence for, and in which language (which head speaks for
+        // what is training's business: see `train::head_target`).
+        let targets: Vec<_> = (0..m.heads.len()).filter_map(|h| m.target(h)).collect();
+        assert!(targets.len() >= 10 && targets.iter().all(|(_, lang)| lang.is_some()));
+        for lang in [Lang::En, Lang::Fr] {
+            assert!(targets.iter().any(|&(c, l)| c == Category::IdentityAttack && l == Some(lang)), "{lang}");
+        }
         assert!(m.to_bytes() == bytes.as_slice());
     }
 

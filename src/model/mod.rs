@@ -38,8 +38,8 @@ pub fn default_model() -> Option<Model> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Head {
     pub name: String,
-    /// The category the head gives evidence for; `None` for a head used only to evaluate
-    /// (`negative_en`, one side of a sentiment cascade).
+    /// The category the head gives evidence for; `None` for a head that only training uses (to
+    /// score a data set), never triage.
     pub category: Option<Category>,
     /// The language of the rows it learnt from: triage asks it only about messages in that
     /// language (`None`: any).

@@ -96,7 +96,7 @@ impl Corpora {
 pub const STACK_MARGIN: f64 = 0.005;
 
 /// Cross-validates every known data set (or those named in `only`), plain and stacked, and keeps
-/// the better way for each (stacked only by [`STACK_MARGIN`]; a set with a [`Shift`] is judged on the mean of
+/// the better way for each (stacked only by [`STACK_MARGIN`]; a set with a [`Shift`](super::Shift) is judged on the mean of
 /// its k-fold score and its score across targets). A set that teaches no head follows the choice of
 /// the set that teaches its head, when that one was cross-validated first.
 pub fn cross_validate_all(c: &Corpora, k: usize, o: &TrainOptions, only: Option<&[&str]>, log: &mut dyn FnMut(&CvResult, f64)) -> Vec<CvResult> {

@@ -1,7 +1,7 @@
 //! Training and evaluation of the model heads on labelled JSONL (native only: the CLI's `train`
 //! and `eval` commands).
 //!
-//! Every data set in `../shared/data` is described by a [`DatasetSpec`]: which label field, which
+//! Every data set in `../shared/data` is described by a [`DatasetSpec`](crate::train::DatasetSpec): which label field, which
 //! heads its rows teach (and the category each head gives evidence for), and how its paper scores
 //! a classifier. Evaluation is stratified k-fold cross-validation: for each fold of a data set,
 //! the heads are trained on the other folds plus every other data set that teaches them, and
