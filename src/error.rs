@@ -30,22 +30,21 @@ enum Kind {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    #[allow(dead_code, reason = "used by the model file reader")]
     pub(crate) fn model(message: impl Into<String>) -> Error {
         Error { kind: Kind::Model(message.into()) }
     }
 
-    #[allow(dead_code, reason = "used by the export reader and the training tools")]
+    #[cfg_attr(not(feature = "cli"), allow(dead_code, reason = "used by the training tools, which only the CLI builds"))]
     pub(crate) fn input(line: Option<u64>, message: impl Into<String>) -> Error {
         Error { kind: Kind::Input { line, message: message.into() } }
     }
 
-    #[allow(dead_code, reason = "used by the export reader and the training tools")]
+    #[cfg_attr(not(feature = "cli"), allow(dead_code, reason = "used by the training tools, which only the CLI builds"))]
     pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> Error {
         Error { kind: Kind::Io { what: what.into(), source } }
     }
 
-    #[allow(dead_code, reason = "used by the training tools")]
+    #[cfg_attr(not(feature = "cli"), allow(dead_code, reason = "used by the training tools, which only the CLI builds"))]
     pub(crate) fn invalid(message: impl Into<String>) -> Error {
         Error { kind: Kind::Invalid(message.into()) }
     }

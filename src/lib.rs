@@ -39,6 +39,7 @@ pub mod spike;
 pub mod taxonomy;
 pub mod triage;
 /// Training and cross-validated evaluation (the CLI's `train` and `eval`; not in the wasm).
+#[doc(hidden)]
 #[cfg(feature = "cli")]
 pub mod train;
 

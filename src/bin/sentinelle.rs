@@ -234,7 +234,7 @@ fn shift_table(c: &sentinelle::train::Corpora, results: &[sentinelle::train::CvR
 /// Where each data set's rows land through the whole engine (default plan and shipped model).
 fn landings_table(dir: &std::path::Path) -> Result<String, String> {
     let engine = Engine::with_default_plan();
-    let rows = sentinelle::train::landings(&engine, dir)?;
+    let rows = sentinelle::train::landings(&engine, dir).map_err(|e| e.to_string())?;
     let mut s = String::from("\nThrough the whole engine (`sentinelle triage`: default plan, lexicons, rules and the shipped model; in-sample for the model, which was trained on these rows):\n\n| data set | label | should land in | rows | landed | other labels flagged there |\n|---|---|---|---|---|---|\n");
     for r in rows {
         let cats: Vec<&str> = r.expected.iter().map(|c| c.as_str()).collect();
@@ -266,7 +266,7 @@ fn report_json(results: &[sentinelle::train::CvResult], k: usize, o: &sentinelle
 
 /// Every known data set in `data`, featurised, plain and stacked (progress on stderr).
 fn load_corpora(data: &str, o: &sentinelle::train::TrainOptions) -> Result<sentinelle::train::Corpora, String> {
-    let corpus = sentinelle::train::Corpus::load(std::path::Path::new(data), o.bits, &mut |m| eprintln!("{m}"))?;
+    let corpus = sentinelle::train::Corpus::load(std::path::Path::new(data), o.bits, &mut |m| eprintln!("{m}")).map_err(|e| e.to_string())?;
     Ok(sentinelle::train::Corpora::new(corpus, o))
 }
 
@@ -296,7 +296,7 @@ fn eval_cmd(args: &[String]) -> Result<bool, String> {
     if let Some(model_path) = f.get("model") {
         // Test mode: the shipped model on withheld files of a known shape.
         let bytes = std::fs::read(model_path).map_err(|e| format!("cannot read {model_path}: {e}"))?;
-        let model = sentinelle::model::Model::from_bytes(&bytes)?;
+        let model = sentinelle::model::Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
         let mut thresholds = std::collections::BTreeMap::new();
         let mut cv = std::collections::BTreeMap::new();
         // The training report beside the model (`data/model.json` for `data/model.bin`) holds each

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Ideas tried on the plain baseline (scripts/baseline_cv.py) before porting them to the engine.
+"""Ideas tried on the plain baseline (research/baseline_cv.py) before porting them to the engine.
 
 Each variant keeps the baseline's pipeline, folds and metric and adds one thing, so its number
 compares with baseline_cv.py's line for the same data set. None of these was kept (see "What was
@@ -18,10 +18,10 @@ tried and not kept" in data/MODEL_CARD.md); the script stays so the card's numbe
            (--map '{"theirs": "ours"}'), each row weighted --weight times a balanced row here.
 
 Usage:
-  python3 scripts/baseline_variants.py vectors --add clusters STEM...
-  python3 scripts/baseline_variants.py vectors --add mean [--scale 1] STEM...
-  python3 scripts/baseline_variants.py pool --extra STEM --map JSON --weight 0.1[,0.3…] STEM
-  python3 scripts/baseline_variants.py targets --scale 0.5[,1,2…] hatexplain_en
+  python3 research/baseline_variants.py vectors --add clusters STEM...
+  python3 research/baseline_variants.py vectors --add mean [--scale 1] STEM...
+  python3 research/baseline_variants.py pool --extra STEM --map JSON --weight 0.1[,0.3…] STEM
+  python3 research/baseline_variants.py targets --scale 0.5[,1,2…] hatexplain_en
 
 Single-threaded and seeded like baseline_cv.py: the same command prints the same numbers.
 """

@@ -4,13 +4,14 @@
 TweetEval hate's official test is shifted from its training rows, which cross-validation cannot
 see. `sentinelle eval` probes it by training on the rows about one target (women, or migrants)
 and scoring on the rows about the other; this script does the same for the plain baseline of
-scripts/baseline_cv.py (TF-IDF word 1-2-grams + char_wb 2-5-grams, class-balanced logistic
+research/baseline_cv.py (TF-IDF word 1-2-grams + char_wb 2-5-grams, class-balanced logistic
 regression, threshold 0.5), so the two can be compared.
 
-The targets' word lists mirror HATEVAL_SHIFT in src/train.rs (there they are matched on the
+The targets' word lists mirror HATEVAL_SHIFT in src/train/datasets.rs (there they are matched on the
 engine's normalised tokens, which also undo leetspeak: the row counts differ by a few).
 
-Usage: python3 scripts/baseline_topic_shift.py [/work/shared/data/tweeteval_hate_en.jsonl]
+Usage: python3 research/baseline_topic_shift.py [FILE.jsonl]
+(default: tweeteval_hate_en.jsonl in $SENTINELLE_DATA, else in ../shared/data beside the checkout)
 """
 
 import json
@@ -24,7 +25,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 from sklearn.metrics import f1_score  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baseline_cv import make_pipeline  # noqa: E402
+from baseline_cv import DEFAULT_DIR, make_pipeline  # noqa: E402
 
 TOPICS = [
     ("women", "woman women girl* bitch* whore* slut* cunt* hoe hoes feminis* wife wives lady ladies she her "
@@ -40,7 +41,7 @@ def matcher(words):
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/tweeteval_hate_en.jsonl"
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(DEFAULT_DIR, "tweeteval_hate_en.jsonl")
     names = [matcher(w) for _, w in TOPICS]
     rows = {1: [], 2: []}
     with open(path, encoding="utf-8") as fh:

@@ -2,7 +2,7 @@
 """Plain TF-IDF + logistic-regression baseline under stratified 10-fold cross-validation.
 
 For each labelled JSONL file ({"id", "text", "label", "lang", "split", ...}, see
-/work/shared/data/README.md) this computes, with the metric the data set's paper uses:
+../shared/data/README.md) this computes, with the metric the data set's paper uses:
 
   features  TfidfVectorizer(analyzer='word',    ngram_range=(1, 2))
           + TfidfVectorizer(analyzer='char_wb', ngram_range=(2, 5))   (FeatureUnion;
@@ -17,11 +17,12 @@ std, ddof=0, as numpy's .std()); the JSON also has every per-fold score and the 
 pooled out-of-fold predictions.
 
 Usage:
-  python3 scripts/baseline_cv.py [FILE.jsonl ...] [--json OUT.json]
-  (no FILE: every *.jsonl in /work/shared/data/)
+  python3 research/baseline_cv.py [FILE.jsonl ...] [--json OUT.json]
+  (no FILE: every *.jsonl in the data directory: $SENTINELLE_DATA, else ../shared/data beside
+  the checkout)
 
 Tested with Python 3.11.7, scikit-learn==1.9.1, numpy==2.4.6, scipy==1.17.1
-(pinned in scripts/requirements-baseline.txt: pip install -r scripts/requirements-baseline.txt).
+(pinned in research/requirements-baseline.txt: pip install -r research/requirements-baseline.txt).
 Single-threaded on purpose (n_jobs=1, BLAS/OpenMP threads pinned to 1): deterministic, and
 the machine is shared with builds.
 """
@@ -54,7 +55,10 @@ except ImportError as exc:  # pragma: no cover
     sys.exit(f"baseline_cv.py: {exc}. Install with: "
              f"pip install -r {os.path.join(os.path.dirname(os.path.abspath(__file__)), 'requirements-baseline.txt')}")
 
-DEFAULT_DIR = "/work/shared/data"
+# The labelled data sets: $SENTINELLE_DATA, else ../shared/data beside the checkout (this file is
+# in <checkout>/research/).
+DEFAULT_DIR = os.environ.get("SENTINELLE_DATA") or os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data"))
 N_SPLITS = 10
 SEED = 0
 

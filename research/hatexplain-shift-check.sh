@@ -3,10 +3,12 @@
 # and migrants (targets Women, Refugee, Arab, Islam, Hispanic; "hate" = its hatespeech label),
 # scored by a model trained on every data set *except* HateXplain (so no head has seen them),
 # then by the plain baseline trained on TweetEval hate. About 2 minutes.
-#   bash scripts/hatexplain-shift-check.sh [TMPDIR]
-source "$(dirname "$0")/lib.sh"
-DATA="$ROOT/../shared/data"
-[ -d "$DATA" ] || die "../shared/data not found"
+# Research, not part of the product or of CI (see research/README.md).
+#   bash research/hatexplain-shift-check.sh [TMPDIR]
+# The data sets: $SENTINELLE_DATA, else ../shared/data beside the checkout.
+source "$(dirname "$0")/../scripts/lib.sh"
+DATA="${SENTINELLE_DATA:-$ROOT/../shared/data}"
+[ -d "$DATA" ] || die "$DATA not found (set SENTINELLE_DATA)"
 WORK="${1:-$(mktemp -d)}"
 mkdir -p "$WORK/data"
 for f in "$DATA"/*.jsonl; do
@@ -30,7 +32,7 @@ say "training without HateXplain"
 say "plain baseline trained on TweetEval hate"
 ROOT="$ROOT" python3 - "$DATA/tweeteval_hate_en.jsonl" "$WORK/tweeteval_hate_en_hatexplain.jsonl" <<'PY'
 import json, os, sys
-sys.path.insert(0, os.path.join(os.environ.get("ROOT", "."), "scripts"))
+sys.path.insert(0, os.path.join(os.environ.get("ROOT", "."), "research"))
 from baseline_cv import make_pipeline
 from sklearn.metrics import f1_score
 rows = lambda p: [r for r in map(json.loads, open(p)) if (r.get("text") or "").strip()]
