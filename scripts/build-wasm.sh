@@ -55,7 +55,7 @@ if [ -n "$OPT" ] && [ "${SENTINELLE_NO_WASM_OPT:-0}" != 1 ]; then
   # segments: fewer raw bytes, but 10 % more once gzipped (measured), and gzip is what ships.
   # -ocimfs 500: by default a function with one caller is inlined whatever its size, which folded
   # the whole engine into the exported `triage` — one huge function V8 runs about 20 % slower
-  # (measured with node scripts/bench-wasm.mjs: 42 against 34.5 µs per message).
+  # (measured with node bench/wasm.mjs: 42 against 34.5 µs per message).
   "$OPT" -O3 -ocimfs 500 --skip-pass=memory-packing --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o "$OUT.tmp/opt.wasm" "$OUT.tmp/sentinelle_bg.wasm"

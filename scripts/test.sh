@@ -1,19 +1,37 @@
 #!/usr/bin/env bash
 # Every test: Rust unit, golden, property and CLI tests; the wasm smoke test in Node; the
 # browser end-to-end tests with the built extension in Debian's Chromium; web-ext lint on the
-# Firefox package. Installs what is missing first. Ends with one summary line over all runners.
+# Firefox package. Installs what is missing first.
+#
+# Every stage runs even when one before it failed, so one run shows every failure. The last line
+# counts what the runners reported, failures included; the exit status is 1 when any test failed
+# or any stage did not finish.
 source "$(dirname "$0")/lib.sh"
+set +e
 LOG="$(mktemp)"
 trap 'rm -f "$LOG"' EXIT
-bash scripts/setup.sh --test
-say "cargo test"
-cargo test --quiet 2>&1 | tee -a "$LOG"
-bash scripts/build.sh
-say "wasm smoke test and browser end-to-end tests"
-npm test --silent 2>&1 | tee -a "$LOG"
-say "web-ext lint (Firefox package)"
-npm run --silent lint:firefox
-# pipefail has stopped the script on any failure above; count what ran.
-rust=$(grep -oE '^test result: ok\. [0-9]+ passed' "$LOG" | awk '{s+=$4} END {print s+0}')
-node=$(grep -oE '^# pass [0-9]+' "$LOG" | awk '{s+=$3} END {print s+0}')
-echo "tests: $((rust + node)) passed, 0 failed"
+broken=()
+
+stage() { # stage NAME COMMAND…: runs it, its output kept for the count
+  local name="$1"
+  shift
+  say "$name"
+  "$@" 2>&1 | tee -a "$LOG"
+  local rc=${PIPESTATUS[0]}
+  [ "$rc" -eq 0 ] || broken+=("$name (exit $rc)")
+}
+
+stage "setup" bash scripts/setup.sh --test
+stage "cargo test" cargo test --quiet
+stage "build" bash scripts/build.sh
+stage "wasm smoke test and browser end-to-end tests" npm test --silent
+stage "web-ext lint (Firefox package)" npm run --silent lint:firefox
+
+# cargo: "test result: ok. 12 passed; 0 failed; …" (FAILED when any failed); node: "# pass 3", "# fail 0".
+passed=$(grep -aoE '^test result: [A-Za-z]+\. [0-9]+ passed' "$LOG" | awk '{s+=$4} END {print s+0}')
+failed=$(grep -aoE '^test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed' "$LOG" | awk '{s+=$6} END {print s+0}')
+passed=$((passed + $(grep -aoE '^# pass [0-9]+' "$LOG" | awk '{s+=$3} END {print s+0}')))
+failed=$((failed + $(grep -aoE '^# fail [0-9]+' "$LOG" | awk '{s+=$3} END {print s+0}')))
+for b in "${broken[@]}"; do warn "stage failed: $b"; done
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "${#broken[@]}" -eq 0 ]

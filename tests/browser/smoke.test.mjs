@@ -166,7 +166,7 @@ test('a packed stream of another format is refused with a clear error', () => {
 });
 
 test('a large batch is one call and gives each message the verdict it gets alone', () => {
-  // Timing belongs to the benchmarks (scripts/bench-wasm.mjs); this checks the answer.
+  // Timing belongs to the benchmarks (bench/wasm.mjs); this checks the answer.
   const many = Array.from({ length: 2000 }, (_, i) => ({ id: String(i), text: BATCH[i % 5].text }));
   const verdicts = triage(engine, many, triageOptions({}));
   assert.equal(verdicts.length, 2000);

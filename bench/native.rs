@@ -1,5 +1,6 @@
 //! Native triage speed on real texts from ../shared/data cut or padded to 200 characters, with
-//! and without the learned model. Prints numbers; asserts nothing.
+//! and without the learned model. Prints numbers, and checks the answer it times: one verdict per
+//! message, each the verdict the message gets alone (so a faster batch path cannot be a wrong one).
 //!
 //!     cargo run --release --example bench [MESSAGES=20000]
 
@@ -24,7 +25,14 @@ fn main() {
             })
             .collect();
         runs.sort_by(f64::total_cmp);
-        println!("{name}: median {:.1} µs per 200-character message ({} messages; best {:.1}, worst {:.1})", runs[1], batch.len(), runs[0], runs[2]);
+        let verdicts = engine.triage_batch(&batch, &TriageOptions::default());
+        let checked = (0..batch.len()).step_by(97).filter(|&i| {
+            let alone = engine.triage_one(&batch[i], i, &TriageOptions::default());
+            assert_eq!(verdicts[i], alone, "message {i}: the batch's verdict differs from the verdict it gets alone");
+            true
+        });
+        let checked = checked.count();
+        println!("{name}: median {:.1} µs per 200-character message ({} messages; best {:.1}, worst {:.1}); answer checked on {checked} messages", runs[1], batch.len(), runs[0], runs[2]);
         let (hits, misses) = engine.word_cache_stats();
         if hits + misses > 0 {
             println!("  distinct words of a message found in the model's word cache: {:.1} %", 100.0 * hits as f64 / (hits + misses) as f64);

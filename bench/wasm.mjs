@@ -1,9 +1,10 @@
 // Measures the wasm engine's triage time per message, in Node (V8, as in Chromium), on real
-// texts from ../shared/data cut or padded to 200 characters. Prints numbers; asserts nothing.
-//   node scripts/bench-wasm.mjs [BATCH=500] [MESSAGES=20000]
+// texts from ../shared/data cut or padded to 200 characters. Prints numbers, and checks the answer
+// it times: one verdict per message, in order, each the verdict the message gets alone.
+//   node bench/wasm.mjs [BATCH=500] [MESSAGES=20000]
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, benchSample } from './bench-sample.mjs';
+import { ROOT, answerOf, benchSample, checkAnswer } from './sample.mjs';
 import { triage, triageOptions } from '../extension/lib/engine.js';
 
 const pkg = process.env.SENTINELLE_PKG || path.join(ROOT, 'build/pkg');
@@ -27,6 +28,7 @@ const run = () => {
 };
 run(); // warm-up
 const times = [run(), run(), run()].sort((a, b) => a - b);
+const checked = checkAnswer(answerOf((batch) => triage(engine, batch, options), sample, batchSize), sample);
 const per = (ms) => ((ms * 1000) / sample.length).toFixed(1);
 console.log(`wasm ${fs.statSync(path.join(pkg, 'sentinelle_bg.wasm')).size} bytes; init + default plan + model: ${tInit.toFixed(0)} ms`);
-console.log(`${sample.length} messages of 200 characters, batches of ${batchSize}: median ${per(times[1])} µs/message (best ${per(times[0])}, worst ${per(times[2])}), including the crossing and the verdict objects, with the extension's options`);
+console.log(`${sample.length} messages of 200 characters, batches of ${batchSize}: median ${per(times[1])} µs/message (best ${per(times[0])}, worst ${per(times[2])}), including the crossing and the verdict objects, with the extension's options; answer checked on ${checked} messages`);

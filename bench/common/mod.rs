@@ -5,7 +5,7 @@
 /// its file until it is long enough. Not by repeating itself: a repeated text has half its words
 /// seen twice, which makes counting features cheaper than in real messages (8 % of the character
 /// n-gram work is repeated words in real texts, 48 % in texts padded with themselves).
-/// `scripts/bench-sample.mjs` builds the same messages for the wasm benchmarks.
+/// `bench/sample.mjs` builds the same messages for the wasm benchmarks.
 pub fn texts(pad: bool) -> Vec<String> {
     let dir = ["../shared/data", "../../shared/data"].into_iter().find(|d| std::path::Path::new(d).is_dir()).expect("../shared/data");
     let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "jsonl")).collect();
