@@ -140,7 +140,7 @@ fn sentinelle_rows(stem: &str, label: &str, n: usize) -> Vec<String> {
 }
 
 #[test]
-fn a_sure_model_passes_the_gate_only_where_the_plan_allows() {
+fn shared_data_a_sure_model_passes_the_gate_only_where_the_plan_allows() {
     // Real offensive tweets from TweetEval with no insult of the plan's own: the abuse gate stays
     // closed, so only `model_confident` can let the model flag them.
     let rows = sentinelle_rows("tweeteval_offensive_en", "offensive", 400);

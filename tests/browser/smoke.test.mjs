@@ -126,7 +126,7 @@ test('an invalid plan throws, listing its errors; buildEngine returns them inste
   assert.ok(built.errors.some((e) => e.path === 'thresholds.flag'));
 });
 
-test('packed verdicts read back as the objects the engine builds, on real texts', () => {
+test('shared data: packed verdicts read back as the objects the engine builds, on real texts', () => {
   // Every 40th text of ../shared/data, the batch above, and the odd ones: astral characters,
   // a text over the engine's limit, quotes (reported speech).
   const dir = join(ROOT, '..', 'shared', 'data');
