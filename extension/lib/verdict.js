@@ -3,21 +3,17 @@
  * safe DOM (text nodes and <mark>, never HTML), and the reply-by deadline.
  *
  * Shared by the content script's cards and the demo's triage page (www/triage.js), so the two
- * show a verdict the same way. A "universal" script (see lib/messages.js): it adds
- * `globalThis.Sentinelle.verdict`.
+ * show a verdict the same way. Needs lib/taxonomy.js loaded first. A "universal" script (see
+ * lib/messages.js): it adds `globalThis.Sentinelle.verdict`.
  */
 (() => {
   'use strict';
   const S = (globalThis.Sentinelle ??= {});
 
-  /** Every category the engine scores, crisis risks first (the plan's order). */
-  const CATEGORIES = Object.freeze([
-    'identity_attack', 'insensitivity_backlash', 'misinformation', 'defamation_risk',
-    'employee_misconduct', 'safety_incident', 'threat', 'abuse',
-    'complaint', 'question', 'praise', 'other',
-  ]);
-  const SEVERITIES = Object.freeze(['routine', 'problem', 'crisis']);
-  const RESPONSES = Object.freeze(['reply', 'reply_private', 'escalate', 'moderate', 'monitor']);
+  // The engine's own lists (lib/taxonomy.js, generated from the wasm at build time), never retyped:
+  // every category the engine scores, crisis risks first (the plan's order), severities, responses.
+  if (!S.taxonomy) throw new Error('sentinelle: lib/taxonomy.js must load before lib/verdict.js (scripts/package.mjs generates it)');
+  const { categories: CATEGORIES, severities: SEVERITIES, responses: RESPONSES } = S.taxonomy;
 
   /**
    * Splits `text` into segments by the evidence spans. The engine counts offsets in Unicode code
