@@ -1,8 +1,10 @@
 /*
- * Popup: the engine's state (loaded, version, plan, or the error that stopped it) and what the
- * content script found on the active tab. Reads only; changes go through the options page.
+ * Popup: the engine's state (loaded, version, plan, or the error that stopped it), the spike
+ * detector's state, and what the content script found on the active tab. Reads only; changes go
+ * through the options page.
  */
 import '../lib/i18n.js';
+import '../lib/taxonomy.js'; // generated at build time from the engine (scripts/package.mjs)
 import '../lib/messages.js';
 import '../lib/verdict.js';
 
@@ -30,6 +32,27 @@ async function showEngine() {
   $('engine-error').textContent = s.error ?? '';
   $('engine-warning').hidden = !s.warning;
   $('engine-warning').textContent = s.warning ?? '';
+  showSpikes(s.spike);
+}
+
+/**
+ * The categories in a spike, as the engine's detector reported them after the last batch (the
+ * background keeps `engine.observe`'s answer): count in the current window against the baseline.
+ * Nothing here counts messages or judges what is a spike.
+ */
+function showSpikes(spike) {
+  const number = new Intl.NumberFormat(i18n.uiLanguage(), { maximumFractionDigits: 1 });
+  const reports = (spike?.current ?? []).filter((r) => r.state === 'spike' && r.category);
+  $('spike-none').hidden = reports.length > 0;
+  $('spike-list').hidden = reports.length === 0;
+  $('spike-list').replaceChildren(...reports.map((r) => {
+    const li = document.createElement('li');
+    li.textContent = t('popupSpikeLine', [t('category_' + r.category), number.format(r.count), number.format(r.baseline)]);
+    li.dataset.category = r.category;
+    li.dataset.count = String(r.count);
+    li.dataset.baseline = String(r.baseline);
+    return li;
+  }));
 }
 
 /** Asks a tab's content script for its counts; null when none runs there. */
