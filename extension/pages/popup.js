@@ -12,15 +12,6 @@ const { i18n, messages: M, verdict: V } = globalThis.Sentinelle;
 const t = i18n.translator(i18n.browserGetMessage());
 const $ = (id) => document.getElementById(id);
 
-function counts(list, entries, prefix) {
-  list.replaceChildren(...entries.filter(([, n]) => n > 0).map(([k, n]) => {
-    const li = document.createElement('li');
-    li.textContent = `${t(prefix + k)}: ${n}`;
-    li.dataset.key = k;
-    return li;
-  }));
-}
-
 async function showEngine() {
   const answer = await chrome.runtime.sendMessage({ type: M.PageToBackground.STATUS });
   const s = answer.status;
@@ -72,8 +63,9 @@ async function showTab() {
   $('tab-stats').hidden = !stats;
   if (!stats) return;
   $('tab-summary').textContent = t('popupTabSummary', [String(stats.messages), stats.adapter]);
-  counts($('severity-counts'), V.SEVERITIES.map((k) => [k, stats.severity[k] ?? 0]), 'severity_');
-  counts($('category-counts'), V.CATEGORIES.map((k) => [k, stats.category[k] ?? 0]), 'category_');
+  const items = V.countItems(document, t, stats);
+  $('severity-counts').replaceChildren(...items.severity);
+  $('category-counts').replaceChildren(...items.category);
   $('tab-error').hidden = !stats.error;
   $('tab-error').textContent = stats.error ? t('popupTabError', [stats.error]) : '';
 }

@@ -109,6 +109,27 @@ describe('reading verdicts', () => {
   });
 });
 
+describe('display helpers shared by the extension and the demo', () => {
+  const t = i18n.translator(i18n.fromCatalog(json('extension/_locales/en/messages.json')));
+  const hhmm = (d) => d.toISOString().slice(11, 16);
+
+  test('deadlineLabel: overdue, reply by, reply within', () => {
+    const at = Date.UTC(2025, 0, 1, 10, 30);
+    assert.deepEqual(V.deadlineLabel({ replyWithinMinutes: 15, replyBy: at }, t, hhmm, at + 1), { text: 'overdue since 10:30', overdue: true });
+    assert.deepEqual(V.deadlineLabel({ replyWithinMinutes: 15, replyBy: at }, t, hhmm, at - 1), { text: 'reply by 10:30', overdue: false });
+    assert.deepEqual(V.deadlineLabel({ replyWithinMinutes: 15 }, t, hhmm), { text: 'reply within 15 min', overdue: false });
+  });
+
+  test('countItems: the engine\'s order, zeros and unknown keys left out, keys kept', () => {
+    const doc = { createElement: (tag) => ({ tag, dataset: {}, textContent: '' }) };
+    const items = V.countItems(doc, t, { severity: { crisis: 2, routine: 0, bogus: 4 }, category: { praise: 1, abuse: 3 } });
+    assert.deepEqual(items.severity.map((li) => [li.tag, li.dataset.key, li.textContent]), [['li', 'crisis', 'Crisis: 2']]);
+    const order = X.categories.filter((c) => c === 'praise' || c === 'abuse');
+    assert.deepEqual(items.category.map((li) => li.dataset.key), order);
+    assert.deepEqual(V.countItems(doc, t, { severity: {}, category: {} }), { severity: [], category: [] });
+  });
+});
+
 describe('one taxonomy, the engine\'s', () => {
   test('verdict.js and messages.js read the generated lists, frozen', () => {
     assert.equal(V.CATEGORIES, X.categories);
