@@ -34,7 +34,12 @@ let loading = null;
 const BADGE_DEAD = { text: '!', color: '#b42318' };
 const BADGE_SPIKE = { text: '\u2191', color: '#b54708' }; // ↑: more messages than usual
 
+let badgeShown = null;
+/** The toolbar badge and tooltip; `look` null clears the badge. Unchanged looks cost nothing. */
 function badge(look, title) {
+  const key = `${look?.text ?? ''}\n${title ?? ''}`;
+  if (key === badgeShown) return;
+  badgeShown = key;
   chrome.action.setBadgeBackgroundColor({ color: look?.color ?? '#000000' });
   chrome.action.setBadgeText({ text: look?.text ?? '' });
   chrome.action.setTitle({ title: title ?? chrome.i18n.getMessage('actionTitle') });
