@@ -6,14 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST_CHROME, ROOT, launchWithExtension, openInbox, startServer } from './helpers.mjs';
-
-async function openPopup(browser) {
-  const popup = await browser.context.newPage();
-  await popup.goto(browser.extensionUrl('pages/popup.html'));
-  await popup.waitForSelector('body[data-ready="true"]');
-  return popup;
-}
+import { DIST_CHROME, ROOT, extensionSuite, launchWithExtension, openInbox, openPopup, startServer } from './helpers.mjs';
 
 describe('a wasm file that does not load', () => {
   let server;
@@ -54,8 +47,7 @@ describe('a wasm file that does not load', () => {
 });
 
 describe('an engine that traps during triage', () => {
-  let server;
-  let browser;
+  const suite = extensionSuite();
 
   /**
    * Test-only instrumentation of the service worker, installed before the engine loads (it loads
@@ -99,14 +91,11 @@ describe('an engine that traps during triage', () => {
     T.triageMessages = 0;
   }
 
+  let server;
+  let browser;
   before(async () => {
-    server = await startServer();
-    browser = await launchWithExtension();
+    ({ server, browser } = suite);
     await browser.worker.evaluate(instrument);
-  });
-  after(async () => {
-    await browser?.close();
-    server?.stop();
   });
 
   test('a trap mid-batch stops the engine, and the page stops asking', async () => {

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchWithExtension, openInbox, startServer } from './helpers.mjs';
+import { ROOT, extensionSuite, launchWithExtension, openInbox, openPopup, startServer } from './helpers.mjs';
 
 describe('popup and options', () => {
   let server;
@@ -164,17 +164,7 @@ describe('popup and options', () => {
 });
 
 describe('the spike detector, in the popup and the badge', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchWithExtension();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-  });
+  const suite = extensionSuite();
 
   const COMPLAINT = 'Ma commande n\'est jamais arrivée, je suis très déçu du service.';
 
@@ -205,32 +195,25 @@ describe('the spike detector, in the popup and the badge', () => {
     return page.locator(`[data-message-id^="${prefix}"]`).evaluateAll((els) => els.map((e) => e.dataset.sentinellePrimary));
   }
 
-  async function openPopup() {
-    const popup = await browser.context.newPage();
-    await popup.goto(browser.extensionUrl('pages/popup.html'));
-    await popup.waitForSelector('body[data-ready="true"]');
-    return popup;
-  }
-
   const spikeLines = (popup) => popup.locator('#spike-list li').evaluateAll((lis) =>
     lis.map((li) => ({ category: li.dataset.category, count: Number(li.dataset.count), baseline: Number(li.dataset.baseline), text: li.textContent })));
 
   test('before any burst the popup says there is no spike', async () => {
-    const { page } = await openInbox(browser.context, server.url);
-    const popup = await openPopup();
+    const { page } = await openInbox(suite.browser.context, suite.server.url);
+    const popup = await openPopup(suite.browser);
     assert.equal(await popup.locator('#spike-none').isVisible(), true);
     assert.equal(await popup.locator('#spike-none').textContent(), 'No spike: message volumes are usual.');
     assert.deepEqual(await spikeLines(popup), []);
-    assert.equal(await browser.worker.evaluate(() => chrome.action.getBadgeText({})), '');
+    assert.equal(await suite.browser.worker.evaluate(() => chrome.action.getBadgeText({})), '');
     await popup.close();
     await page.close();
   });
 
   test('a burst of complaints is a spike: the popup names it with its count and baseline, the badge says so', async () => {
-    const { page } = await openInbox(browser.context, server.url);
+    const { page } = await openInbox(suite.browser.context, suite.server.url);
     const primaries = await burst(page, 'burst', 12);
     assert.deepEqual(new Set(primaries), new Set(['complaint']), 'the burst is of one category');
-    const popup = await openPopup();
+    const popup = await openPopup(suite.browser);
     const lines = await spikeLines(popup);
     const complaint = lines.find((l) => l.category === 'complaint');
     assert.ok(complaint, `complaint spiking: ${JSON.stringify(lines)}`);
@@ -238,7 +221,7 @@ describe('the spike detector, in the popup and the badge', () => {
     assert.ok(complaint.baseline < complaint.count / 4, `baseline ${complaint.baseline}`);
     assert.match(complaint.text, new RegExp(`^Complaint: ${complaint.count} messages in this window, usually `));
     assert.equal(await popup.locator('#spike-none').isVisible(), false);
-    assert.equal(await browser.worker.evaluate(() => chrome.action.getBadgeText({})), '\u2191');
+    assert.equal(await suite.browser.worker.evaluate(() => chrome.action.getBadgeText({})), '\u2191');
     await popup.close();
 
     // The engine reads the spike too: a complaint arriving now is a crisis.
@@ -251,19 +234,19 @@ describe('the spike detector, in the popup and the badge', () => {
     // A plan whose detector needs 1000 messages in a window: JS counting would still see a burst.
     const plan = JSON.parse(readFileSync(join(ROOT, 'data', 'plan.default.json'), 'utf8'));
     plan.spike.min_count = 1000;
-    const popup = await openPopup();
+    const popup = await openPopup(suite.browser);
     const saved = await popup.evaluate((plan) => chrome.runtime.sendMessage({ type: 'plan:save', plan }), JSON.stringify(plan));
     assert.equal(saved.ok, true, JSON.stringify(saved.errors));
     await popup.close();
 
-    const { page } = await openInbox(browser.context, server.url);
+    const { page } = await openInbox(suite.browser.context, suite.server.url);
     await burst(page, 'burst', 12);
     await burst(page, 'after', 1);
     assert.notEqual(await page.locator('[data-message-id="after1"]').getAttribute('data-sentinelle-severity'), 'crisis');
-    const again = await openPopup();
+    const again = await openPopup(suite.browser);
     assert.deepEqual(await spikeLines(again), []);
     assert.equal(await again.locator('#spike-none').isVisible(), true);
-    assert.equal(await browser.worker.evaluate(() => chrome.action.getBadgeText({})), '');
+    assert.equal(await suite.browser.worker.evaluate(() => chrome.action.getBadgeText({})), '');
     await again.close();
     await page.close();
   });
