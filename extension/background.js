@@ -1,7 +1,10 @@
 /*
  * Background (module service worker in Chromium, event page in Firefox): owns the one engine.
  *
- *   content script ─TRIAGE batch─▶ [guard] ─▶ engine.triage(batch) ─▶ verdicts
+ *   content script ─TRIAGE batch─▶ [guard] ─▶ engine.triage(batch) ─▶ verdicts ─▶ content script
+ *                                                      │
+ *                              {time, categories} only ▼ (never text)
+ *                                             engine.observe ─▶ status.spike ─▶ popup, badge
  *   options/popup  ─PLAN_*, SETTINGS_SAVE, STATUS─▶ [guard + own-page check] ─▶ storage + engine
  *
  * The wasm runs here and not in content scripts because a page's CSP can forbid compiling wasm
@@ -12,15 +15,38 @@
  */
 import * as glue from './wasm/sentinelle.js';
 import { startEngine, buildEngine, describePlan, triage, triageOptions } from './lib/engine.js';
+import './lib/taxonomy.js'; // generated at build time from the engine (scripts/package.mjs)
 import './lib/messages.js';
 
 const M = globalThis.Sentinelle.messages;
 const WASM_URL = chrome.runtime.getURL('wasm/sentinelle_bg.wasm');
 
-/** What the popup shows. `state`: loading | ready | error. */
-const status = { state: 'loading', version: null, plan: null, custom: false, error: null, warning: null };
+/**
+ * What the popup shows. `state`: loading | ready | error (the wasm did not load) | stopped (the
+ * engine threw during triage: see `stop`). `spike`: the spike detector's state after the last
+ * batch, as `engine.observe` returns it (`{current, closed, stats}`, src/spike.rs) plus
+ * `spiking`, the categories whose current window is a spike; null before the first batch.
+ */
+const status = { state: 'loading', version: null, plan: null, custom: false, error: null, warning: null, spike: null };
 let current = null; // the live Engine; replaced whole, never mutated
 let loading = null;
+
+const BADGE_DEAD = { text: '!', color: '#b42318' };
+const BADGE_SPIKE = { text: '\u2191', color: '#b54708' }; // ↑: more messages than usual
+
+let badgeShown = null;
+/** The toolbar badge and tooltip; `look` null clears the badge. Unchanged looks cost nothing. */
+function badge(look, title) {
+  const key = `${look?.text ?? ''}\n${title ?? ''}`;
+  if (key === badgeShown) return;
+  badgeShown = key;
+  chrome.action.setBadgeBackgroundColor({ color: look?.color ?? '#000000' });
+  chrome.action.setBadgeText({ text: look?.text ?? '' });
+  chrome.action.setTitle({ title: title ?? chrome.i18n.getMessage('actionTitle') });
+}
+
+/** True once the engine is out of service for the life of this worker: nothing may call it. */
+const dead = () => status.state === 'error' || status.state === 'stopped';
 
 /** Starts the engine once: the default plan first (proves the wasm works), then the saved plan. */
 function load() {
@@ -44,9 +70,7 @@ function load() {
       status.state = 'error';
       status.error = String(e?.message ?? e);
       console.error('sentinelle: engine failed to load:', e);
-      chrome.action.setBadgeBackgroundColor({ color: '#b42318' });
-      chrome.action.setBadgeText({ text: '!' });
-      chrome.action.setTitle({ title: chrome.i18n.getMessage('engineFailed', [status.error]) });
+      badge(BADGE_DEAD, chrome.i18n.getMessage('engineFailed', [status.error]));
       throw e;
     }
   })();
@@ -60,6 +84,44 @@ function swap(engine, custom) {
   status.state = 'ready';
   status.plan = describePlan(engine);
   status.custom = custom;
+  // A new engine has a new detector (the plan may window and threshold differently): its
+  // baseline starts again from the next batch.
+  status.spike = null;
+  badge(null);
+}
+
+/**
+ * The engine threw during triage: out of service until the worker restarts.
+ *
+ * Why not rebuild it (a plan save would make a fresh `new glue.Engine`)? The exception may be a
+ * trap of the wasm instance itself (`WebAssembly.RuntimeError`: out-of-bounds access, a panic
+ * turned into `unreachable`), which leaves its linear memory — the allocator, every engine in it —
+ * in an unknown state; a new engine would live in that same memory. So a stopped engine stays
+ * stopped, nothing in the instance is called again (not even `free`), and every request is
+ * answered "dead" at once. A fresh instance comes with a fresh worker: the browser restarts an
+ * idle service worker (Chromium) or the extension is reloaded, and the module loads anew.
+ */
+function stop(e) {
+  status.state = 'stopped';
+  status.error = `${e?.name ?? 'Error'}: ${String(e?.message ?? e)}`;
+  status.spike = null;
+  current = null; // never touched again; its memory is the instance's, not ours to free
+  console.error('sentinelle: the engine stopped during triage:', e);
+  badge(BADGE_DEAD, chrome.i18n.getMessage('engineStopped', [status.error]));
+}
+
+const deadAnswer = () => ({ ok: false, dead: true, error: status.error });
+
+/** The spike detector's state into the status and the badge (a dead engine's '!' wins). */
+function showSpike(state) {
+  const spiking = state.current.filter((r) => r.state === 'spike' && r.category).map((r) => r.category);
+  status.spike = { ...state, spiking };
+  if (spiking.length) {
+    const names = spiking.map((c) => chrome.i18n.getMessage(`category_${c}`) || c).join(', ');
+    badge(BADGE_SPIKE, chrome.i18n.getMessage('badgeSpike', [names]));
+  } else {
+    badge(null);
+  }
 }
 
 async function settings() {
@@ -69,9 +131,32 @@ async function settings() {
 
 async function onTriage(msg) {
   const opts = triageOptions(await settings(), 3, { scores: false });
-  await load();
+  try {
+    await load();
+  } catch {
+    return deadAnswer(); // the wasm did not load: it will not until the worker restarts
+  }
+  if (dead()) return deadAnswer();
   // `current` is read after the last await, so a plan swap cannot free it under us.
-  return { ok: true, verdicts: triage(current, msg.messages, opts) };
+  const engine = current;
+  // The detector's spiking categories make messages in them crises. The engine would read its
+  // own detector when this list is empty; passing the state the popup shows keeps the two the same.
+  if (status.spike?.spiking.length) opts.spiking = status.spike.spiking;
+  let verdicts;
+  try {
+    verdicts = triage(engine, msg.messages, opts);
+    // Time and flagged categories only: the detector never sees a word of the messages.
+    const now = Date.now();
+    const events = verdicts.map((v, i) => {
+      const time = msg.messages[i]?.time;
+      return { time: Number.isFinite(time) ? time : now, categories: v.categories.map((c) => c.category) };
+    });
+    showSpike(engine.observe(events));
+  } catch (e) {
+    stop(e);
+    return deadAnswer();
+  }
+  return { ok: true, verdicts };
 }
 
 async function onPage(msg) {
@@ -82,11 +167,13 @@ async function onPage(msg) {
       return { ok: true, status: { ...status } };
     case T.PLAN_GET: {
       await load();
+      if (dead()) return deadAnswer();
       const { plan } = await chrome.storage.local.get('plan');
       return { ok: true, plan: typeof plan === 'string' ? plan : glue.defaultPlan(), custom: typeof plan === 'string' };
     }
     case T.PLAN_SAVE: {
       await load();
+      if (dead()) return deadAnswer(); // see `stop`: no new engine in a trapped instance
       const built = buildEngine(glue, msg.plan);
       if (!built.engine) return { ok: false, errors: built.errors };
       try {
@@ -101,6 +188,7 @@ async function onPage(msg) {
     }
     case T.PLAN_RESET: {
       await load();
+      if (dead()) return deadAnswer();
       await chrome.storage.local.remove('plan');
       status.warning = null;
       swap(new glue.Engine(undefined), false);

@@ -3,7 +3,9 @@
 //
 //   /            → www/                (demo inbox, triage page)
 //   /pkg/        → build/pkg/          (the wasm engine, the same build the extension ships)
-//   /lib/        → extension/lib/      (the glue shared with the extension: one copy)
+//   /lib/        → build/lib/          (scripts generated from the engine by scripts/package.mjs:
+//                                       taxonomy.js), then extension/lib/ (the glue shared with the
+//                                       extension: one copy)
 //   /_locales/   → extension/_locales/ (the extension's strings, reused by the triage page)
 //
 // Every page is sent with a strict CSP (`script-src 'self' 'wasm-unsafe-eval'`, no inline code),
@@ -18,6 +20,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PKG = process.env.SENTINELLE_PKG || join(ROOT, 'build', 'pkg');
 const MOUNTS = [
   ['/pkg/', PKG],
+  ['/lib/', join(ROOT, 'build', 'lib')],
   ['/lib/', join(ROOT, 'extension', 'lib')],
   ['/_locales/', join(ROOT, 'extension', '_locales')],
   ['/', join(ROOT, 'www')],
@@ -44,7 +47,7 @@ const HEADERS = {
   'Cache-Control': 'no-store',
 };
 
-/** The file for a URL path, or null. Never leaves the mounted folder. */
+/** The file for a URL path, or null: the first mount that has it. Never leaves the mounted folder. */
 function resolve(pathname) {
   let path;
   try {
@@ -58,7 +61,7 @@ function resolve(pathname) {
     let file = normalize(join(dir, path.slice(prefix.length)));
     if (file !== dir && !file.startsWith(dir + sep)) return null;
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    return existsSync(file) && statSync(file).isFile() ? file : null;
+    if (existsSync(file) && statSync(file).isFile()) return file;
   }
   return null;
 }
@@ -71,7 +74,8 @@ const server = createServer((req, res) => {
   const { pathname } = new URL(req.url, 'http://127.0.0.1');
   const file = resolve(pathname);
   if (!file) {
-    const hint = pathname.startsWith('/pkg/') ? ' (build the wasm engine first: build/pkg is missing)' : '';
+    const hint = pathname.startsWith('/pkg/') ? ' (build the wasm engine first: build/pkg is missing)'
+      : pathname === '/lib/taxonomy.js' ? ' (generated from the wasm build: run node scripts/package.mjs)' : '';
     res.writeHead(404, { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }).end(`not found: ${pathname}${hint}\n`);
     return;
   }

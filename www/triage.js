@@ -61,12 +61,7 @@ function cell(content, className) {
   return td;
 }
 
-function deadlineText(v) {
-  const d = V.deadline(v);
-  const hhmm = (date) => date.toLocaleString(document.documentElement.lang, { dateStyle: 'short', timeStyle: 'short' });
-  if (d.by) return { text: t(d.overdue ? 'cardOverdue' : 'cardReplyBy', [hhmm(d.by)]), overdue: d.overdue };
-  return { text: t('cardReplyWithin', [String(d.minutes)]), overdue: false };
-}
+const dateTime = (date) => date.toLocaleString(document.documentElement.lang, { dateStyle: 'short', timeStyle: 'short' });
 
 function row(message, v) {
   const tr = document.createElement('tr');
@@ -81,7 +76,7 @@ function row(message, v) {
     score.textContent = top.score.toFixed(2);
     category.append(score);
   }
-  const d = deadlineText(v);
+  const d = V.deadlineLabel(v, t, dateTime);
   const deadline = cell(d.text, d.overdue ? 'overdue' : '');
   tr.append(
     cell(String(message.line)),
@@ -95,15 +90,12 @@ function row(message, v) {
   return tr;
 }
 
-function counts(list, entries, prefix) {
-  list.replaceChildren(...entries.filter(([, n]) => n > 0).map(([k, n]) => li(`${t(prefix + k)}: ${n}`)));
-}
-
 function showResults(run) {
   const tally = V.tally(run.verdicts);
   $('summary').textContent = t('triageSummary', [String(tally.total), run.format]);
-  counts($('severity-counts'), V.SEVERITIES.map((s) => [s, tally.severity[s]]), 'severity_');
-  counts($('category-counts'), V.CATEGORIES.map((c) => [c, tally.category[c]]), 'category_');
+  const items = V.countItems(document, t, tally);
+  $('severity-counts').replaceChildren(...items.severity);
+  $('category-counts').replaceChildren(...items.category);
   const shown = Math.min(run.verdicts.length, MAX_ROWS);
   $('truncated').hidden = shown === run.verdicts.length;
   $('truncated').textContent = t('triageTruncated', [String(shown), String(run.verdicts.length)]);

@@ -72,10 +72,8 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
   }
 
   function deadlineNode(verdict) {
-    const d = S.verdict.deadline(verdict);
-    if (d.by && d.overdue) return el('span', { class: 'overdue' }, t('cardOverdue', [time(d.by)]));
-    if (d.by) return el('span', { class: 'muted' }, t('cardReplyBy', [time(d.by)]));
-    return el('span', { class: 'muted' }, t('cardReplyWithin', [String(d.minutes)]));
+    const d = S.verdict.deadlineLabel(verdict, t, time);
+    return el('span', { class: d.overdue ? 'overdue' : 'muted' }, d.text);
   }
 
   function evidenceNode(verdict) {

@@ -11,6 +11,10 @@
  *
  * Marks for tests and curious agents: <html data-sentinelle="watching|ready|error|off">, and on
  * each triaged message data-sentinelle-primary / data-sentinelle-severity.
+ *
+ * When the background answers `dead: true` (its engine stopped, or never loaded), this script
+ * stops for good: no retry timer, no observer, marked `error` until the page is reloaded. A dead
+ * engine stays dead for the life of the background, so every retry would only be noise.
  */
 (() => {
   'use strict';
@@ -39,6 +43,7 @@
   const shown = new WeakMap(); // message → verdict shown (to keep the counts right on re-triage)
   const stats = { adapter: adapter.id, platform: adapter.platform, messages: 0, severity: {}, category: {}, error: null };
   let scheduled = false;
+  let stopped = false; // the engine is dead: nothing more until the page is reloaded
   let pausedUntil = 0;
   let nextId = 1;
   let lastEditor = null; // the last editor the agent focused, when a thread has none of its own
@@ -65,6 +70,7 @@
 
   function scan() {
     scheduled = false;
+    if (stopped) return;
     if (Date.now() < pausedUntil) {
       if (pausedUntil !== Infinity) setTimeout(schedule, pausedUntil - Date.now());
       return; // the queue waits
@@ -113,13 +119,14 @@
     } catch (e) {
       answer = { ok: false, error: String(e?.message ?? e) };
     }
+    if (stopped) return;
     if (!answer?.ok) {
       stats.error = answer?.error ?? 'no answer from the background';
       html.dataset.sentinelle = 'error';
-      if (!chrome.runtime?.id) {
-        // The extension was reloaded or removed: this script is orphaned for good.
-        observer.disconnect();
-        pausedUntil = Infinity;
+      if (answer?.dead || !chrome.runtime?.id) {
+        // The engine is out of service, or the extension was reloaded or removed (this script
+        // is orphaned): either way, for good.
+        stop();
         return;
       }
       pausedUntil = Date.now() + RETRY_MS;
@@ -137,6 +144,13 @@
       if (verdict && el.isConnected) show(el, verdict);
     }
     html.dataset.sentinelle = 'ready';
+  }
+
+  function stop() {
+    stopped = true;
+    observer.disconnect();
+    pending.clear();
+    pausedUntil = Infinity;
   }
 
   function count(verdict, delta) {
@@ -175,6 +189,7 @@
 
   /** A new plan or new agent settings: every message on the page is triaged again. */
   function rescan() {
+    if (stopped) return;
     if (pausedUntil !== Infinity) pausedUntil = 0; // the plan may be what failed: try now
     for (const el of document.querySelectorAll(adapter.message)) seen.delete(el);
     pending.add(document.documentElement);

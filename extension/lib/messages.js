@@ -7,7 +7,8 @@
  *
  * A "universal" script: no import/export, it adds one namespace to `globalThis.Sentinelle`, so
  * the same file loads as a classic content script (content scripts cannot be static modules) and,
- * by `import './lib/messages.js'`, in the module service worker and pages.
+ * by `import './lib/messages.js'`, in the module service worker and pages. Needs lib/taxonomy.js
+ * (generated from the engine by scripts/package.mjs) loaded first.
  */
 (() => {
   'use strict';
@@ -15,8 +16,10 @@
 
   /** Most messages one TRIAGE request may carry: a hostile page must not make one huge batch. */
   const MAX_BATCH = 200;
-  /** Longest text sent per message; the engine reads 20,000 characters at most anyway. */
-  const MAX_TEXT = 20000;
+  /** Longest text sent per message: the engine reads no more (`MAX_CHARS` in src/triage.rs, via
+   * lib/taxonomy.js, generated from the wasm at build time). */
+  if (!S.taxonomy) throw new Error('sentinelle: lib/taxonomy.js must load before lib/messages.js (scripts/package.mjs generates it)');
+  const MAX_TEXT = S.taxonomy.maxChars;
 
   const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
   const isOptString = (v, max) => v === undefined || (typeof v === 'string' && v.length <= max);

@@ -3,21 +3,17 @@
  * safe DOM (text nodes and <mark>, never HTML), and the reply-by deadline.
  *
  * Shared by the content script's cards and the demo's triage page (www/triage.js), so the two
- * show a verdict the same way. A "universal" script (see lib/messages.js): it adds
- * `globalThis.Sentinelle.verdict`.
+ * show a verdict the same way. Needs lib/taxonomy.js loaded first. A "universal" script (see
+ * lib/messages.js): it adds `globalThis.Sentinelle.verdict`.
  */
 (() => {
   'use strict';
   const S = (globalThis.Sentinelle ??= {});
 
-  /** Every category the engine scores, crisis risks first (the plan's order). */
-  const CATEGORIES = Object.freeze([
-    'identity_attack', 'insensitivity_backlash', 'misinformation', 'defamation_risk',
-    'employee_misconduct', 'safety_incident', 'threat', 'abuse',
-    'complaint', 'question', 'praise', 'other',
-  ]);
-  const SEVERITIES = Object.freeze(['routine', 'problem', 'crisis']);
-  const RESPONSES = Object.freeze(['reply', 'reply_private', 'escalate', 'moderate', 'monitor']);
+  // The engine's own lists (lib/taxonomy.js, generated from the wasm at build time), never retyped:
+  // every category the engine scores, crisis risks first (the plan's order), severities, responses.
+  if (!S.taxonomy) throw new Error('sentinelle: lib/taxonomy.js must load before lib/verdict.js (scripts/package.mjs generates it)');
+  const { categories: CATEGORIES, severities: SEVERITIES, responses: RESPONSES } = S.taxonomy;
 
   /**
    * Splits `text` into segments by the evidence spans. The engine counts offsets in Unicode code
@@ -90,6 +86,32 @@
     return { minutes: verdict.replyWithinMinutes, by, overdue: by !== null && by.getTime() < now };
   }
 
+  /**
+   * The reply-by line the agent reads: `{text, overdue}`, in the words of `t` (a translator over
+   * the extension's strings) with `formatTime(Date)` for the clock. The card and the triage page
+   * both show it, each with its own clock format.
+   */
+  function deadlineLabel(verdict, t, formatTime, now = Date.now()) {
+    const d = deadline(verdict, now);
+    if (d.by) return { text: t(d.overdue ? 'cardOverdue' : 'cardReplyBy', [formatTime(d.by)]), overdue: d.overdue };
+    return { text: t('cardReplyWithin', [String(d.minutes)]), overdue: false };
+  }
+
+  /**
+   * `<li>`s "Name: n" for the counts of a tally (`{severity, category}`, as `tally` or the content
+   * script's stats give), in the engine's order, leaving out zeros: `{severity: [li], category: [li]}`.
+   * Each item carries its key in `data-key`. Shown by the popup and the triage page.
+   */
+  function countItems(doc, t, counts) {
+    const items = (keys, byKey = {}, prefix) => keys.filter((k) => (byKey[k] ?? 0) > 0).map((k) => {
+      const li = doc.createElement('li');
+      li.textContent = `${t(prefix + k)}: ${byKey[k]}`;
+      li.dataset.key = k;
+      return li;
+    });
+    return { severity: items(SEVERITIES, counts.severity, 'severity_'), category: items(CATEGORIES, counts.category, 'category_') };
+  }
+
   /** Counts per category (primary) and per severity over a list of verdicts. */
   function tally(verdicts) {
     const category = Object.fromEntries(CATEGORIES.map((c) => [c, 0]));
@@ -101,5 +123,5 @@
     return { total: verdicts.length, category, severity };
   }
 
-  S.verdict = Object.freeze({ CATEGORIES, SEVERITIES, RESPONSES, segments, highlight, allEvidence, deadline, tally });
+  S.verdict = Object.freeze({ CATEGORIES, SEVERITIES, RESPONSES, segments, highlight, allEvidence, deadline, deadlineLabel, tally, countItems });
 })();

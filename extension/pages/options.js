@@ -8,6 +8,7 @@
 import * as glue from '../wasm/sentinelle.js';
 import { planErrors } from '../lib/engine.js';
 import '../lib/i18n.js';
+import '../lib/taxonomy.js'; // generated at build time from the engine (scripts/package.mjs)
 import '../lib/messages.js';
 
 const { i18n, messages: M } = globalThis.Sentinelle;

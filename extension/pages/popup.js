@@ -1,23 +1,16 @@
 /*
- * Popup: the engine's state (loaded, version, plan, or the error that stopped it) and what the
- * content script found on the active tab. Reads only; changes go through the options page.
+ * Popup: the engine's state (loaded, version, plan, or the error that stopped it), the spike
+ * detector's state, and what the content script found on the active tab. Reads only; changes go
+ * through the options page.
  */
 import '../lib/i18n.js';
+import '../lib/taxonomy.js'; // generated at build time from the engine (scripts/package.mjs)
 import '../lib/messages.js';
 import '../lib/verdict.js';
 
 const { i18n, messages: M, verdict: V } = globalThis.Sentinelle;
 const t = i18n.translator(i18n.browserGetMessage());
 const $ = (id) => document.getElementById(id);
-
-function counts(list, entries, prefix) {
-  list.replaceChildren(...entries.filter(([, n]) => n > 0).map(([k, n]) => {
-    const li = document.createElement('li');
-    li.textContent = `${t(prefix + k)}: ${n}`;
-    li.dataset.key = k;
-    return li;
-  }));
-}
 
 async function showEngine() {
   const answer = await chrome.runtime.sendMessage({ type: M.PageToBackground.STATUS });
@@ -30,6 +23,27 @@ async function showEngine() {
   $('engine-error').textContent = s.error ?? '';
   $('engine-warning').hidden = !s.warning;
   $('engine-warning').textContent = s.warning ?? '';
+  showSpikes(s.spike);
+}
+
+/**
+ * The categories in a spike, as the engine's detector reported them after the last batch (the
+ * background keeps `engine.observe`'s answer): count in the current window against the baseline.
+ * Nothing here counts messages or judges what is a spike.
+ */
+function showSpikes(spike) {
+  const number = new Intl.NumberFormat(i18n.uiLanguage(), { maximumFractionDigits: 1 });
+  const reports = (spike?.current ?? []).filter((r) => r.state === 'spike' && r.category);
+  $('spike-none').hidden = reports.length > 0;
+  $('spike-list').hidden = reports.length === 0;
+  $('spike-list').replaceChildren(...reports.map((r) => {
+    const li = document.createElement('li');
+    li.textContent = t('popupSpikeLine', [t('category_' + r.category), number.format(r.count), number.format(r.baseline)]);
+    li.dataset.category = r.category;
+    li.dataset.count = String(r.count);
+    li.dataset.baseline = String(r.baseline);
+    return li;
+  }));
 }
 
 /** Asks a tab's content script for its counts; null when none runs there. */
@@ -49,8 +63,9 @@ async function showTab() {
   $('tab-stats').hidden = !stats;
   if (!stats) return;
   $('tab-summary').textContent = t('popupTabSummary', [String(stats.messages), stats.adapter]);
-  counts($('severity-counts'), V.SEVERITIES.map((k) => [k, stats.severity[k] ?? 0]), 'severity_');
-  counts($('category-counts'), V.CATEGORIES.map((k) => [k, stats.category[k] ?? 0]), 'category_');
+  const items = V.countItems(document, t, stats);
+  $('severity-counts').replaceChildren(...items.severity);
+  $('category-counts').replaceChildren(...items.category);
   $('tab-error').hidden = !stats.error;
   $('tab-error').textContent = stats.error ? t('popupTabError', [stats.error]) : '';
 }

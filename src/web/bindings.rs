@@ -124,3 +124,28 @@ pub fn default_plan() -> String {
 pub fn version() -> String {
     crate::VERSION.to_string()
 }
+
+/// The plan's vocabulary, for the JS side to read instead of retyping it: `{categories,
+/// crisisRisk, severities, responses, langs, maxChars}`, every list in the plan's order.
+#[wasm_bindgen]
+pub fn taxonomy() -> Result<JsValue, JsValue> {
+    use crate::taxonomy::{Category, Lang, Response, Severity};
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Taxonomy {
+        categories: Vec<&'static str>,
+        crisis_risk: Vec<&'static str>,
+        severities: Vec<&'static str>,
+        responses: Vec<&'static str>,
+        langs: Vec<&'static str>,
+        max_chars: usize,
+    }
+    to_js(&Taxonomy {
+        categories: Category::ALL.iter().map(|c| c.as_str()).collect(),
+        crisis_risk: Category::ALL.iter().filter(|c| c.is_crisis_risk()).map(|c| c.as_str()).collect(),
+        severities: Severity::ALL.iter().map(|s| s.as_str()).collect(),
+        responses: Response::ALL.iter().map(|r| r.as_str()).collect(),
+        langs: Lang::ALL.iter().map(|l| l.as_str()).collect(),
+        max_chars: crate::triage::MAX_CHARS,
+    })
+}

@@ -3,7 +3,9 @@
 // and the background refuses messages from the wrong sender.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchWithExtension, openInbox, startServer } from './helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, extensionSuite, launchWithExtension, openInbox, openPopup, startServer } from './helpers.mjs';
 
 describe('popup and options', () => {
   let server;
@@ -158,5 +160,94 @@ describe('popup and options', () => {
       assert.match(answer.error, /^refused/, name);
     }
     await popup.close();
+  });
+});
+
+describe('the spike detector, in the popup and the badge', () => {
+  const suite = extensionSuite();
+
+  const COMPLAINT = 'Ma commande n\'est jamais arrivée, je suis très déçu du service.';
+
+  /**
+   * `n` comments of one category arriving at once on the demo inbox, without a time (the
+   * background stamps them with the time they arrive); resolves once all have verdicts.
+   */
+  async function burst(page, prefix, n, text = COMPLAINT) {
+    await page.evaluate(([prefix, n, text]) => {
+      const list = document.getElementById('comment-list');
+      for (let i = 1; i <= n; i++) {
+        const thread = document.createElement('section');
+        thread.dataset.thread = '';
+        const message = document.createElement('div');
+        message.className = 'message';
+        message.dataset.message = '';
+        message.dataset.messageId = `${prefix}${i}`;
+        const p = document.createElement('p');
+        p.className = 'message-text';
+        p.textContent = `${text} (${i})`;
+        message.append(p);
+        thread.append(message);
+        list.prepend(thread);
+      }
+    }, [prefix, n, text]);
+    await page.waitForFunction(([prefix, n]) =>
+      document.querySelectorAll(`[data-message-id^="${prefix}"][data-sentinelle-primary]`).length === n, [prefix, n], { timeout: 20_000 });
+    return page.locator(`[data-message-id^="${prefix}"]`).evaluateAll((els) => els.map((e) => e.dataset.sentinellePrimary));
+  }
+
+  const spikeLines = (popup) => popup.locator('#spike-list li').evaluateAll((lis) =>
+    lis.map((li) => ({ category: li.dataset.category, count: Number(li.dataset.count), baseline: Number(li.dataset.baseline), text: li.textContent })));
+
+  test('before any burst the popup says there is no spike', async () => {
+    const { page } = await openInbox(suite.browser.context, suite.server.url);
+    const popup = await openPopup(suite.browser);
+    assert.equal(await popup.locator('#spike-none').isVisible(), true);
+    assert.equal(await popup.locator('#spike-none').textContent(), 'No spike: message volumes are usual.');
+    assert.deepEqual(await spikeLines(popup), []);
+    assert.equal(await suite.browser.worker.evaluate(() => chrome.action.getBadgeText({})), '');
+    await popup.close();
+    await page.close();
+  });
+
+  test('a burst of complaints is a spike: the popup names it with its count and baseline, the badge says so', async () => {
+    const { page } = await openInbox(suite.browser.context, suite.server.url);
+    const primaries = await burst(page, 'burst', 12);
+    assert.deepEqual(new Set(primaries), new Set(['complaint']), 'the burst is of one category');
+    const popup = await openPopup(suite.browser);
+    const lines = await spikeLines(popup);
+    const complaint = lines.find((l) => l.category === 'complaint');
+    assert.ok(complaint, `complaint spiking: ${JSON.stringify(lines)}`);
+    assert.ok(complaint.count >= 12, `count ${complaint.count}`);
+    assert.ok(complaint.baseline < complaint.count / 4, `baseline ${complaint.baseline}`);
+    assert.match(complaint.text, new RegExp(`^Complaint: ${complaint.count} messages in this window, usually `));
+    assert.equal(await popup.locator('#spike-none').isVisible(), false);
+    assert.equal(await suite.browser.worker.evaluate(() => chrome.action.getBadgeText({})), '\u2191');
+    await popup.close();
+
+    // The engine reads the spike too: a complaint arriving now is a crisis.
+    await burst(page, 'after', 1);
+    assert.equal(await page.locator('[data-message-id="after1"]').getAttribute('data-sentinelle-severity'), 'crisis');
+    await page.close();
+  });
+
+  test('what a spike is, is the plan\'s detector\'s call: with min_count 1000 the same burst is none', async () => {
+    // A plan whose detector needs 1000 messages in a window: JS counting would still see a burst.
+    const plan = JSON.parse(readFileSync(join(ROOT, 'data', 'plan.default.json'), 'utf8'));
+    plan.spike.min_count = 1000;
+    const popup = await openPopup(suite.browser);
+    const saved = await popup.evaluate((plan) => chrome.runtime.sendMessage({ type: 'plan:save', plan }), JSON.stringify(plan));
+    assert.equal(saved.ok, true, JSON.stringify(saved.errors));
+    await popup.close();
+
+    const { page } = await openInbox(suite.browser.context, suite.server.url);
+    await burst(page, 'burst', 12);
+    await burst(page, 'after', 1);
+    assert.notEqual(await page.locator('[data-message-id="after1"]').getAttribute('data-sentinelle-severity'), 'crisis');
+    const again = await openPopup(suite.browser);
+    assert.deepEqual(await spikeLines(again), []);
+    assert.equal(await again.locator('#spike-none').isVisible(), true);
+    assert.equal(await suite.browser.worker.evaluate(() => chrome.action.getBadgeText({})), '');
+    await again.close();
+    await page.close();
   });
 });

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -67,6 +68,31 @@ export async function launchWithExtension(dir = DIST_CHROME) {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For a `describe`: the demo server and Chromium with the built extension, started before its
+ * tests and closed after them. Returns `{server, browser}`, filled once its tests run.
+ */
+export function extensionSuite(dir = DIST_CHROME) {
+  const suite = { server: null, browser: null };
+  before(async () => {
+    suite.server = await startServer();
+    suite.browser = await launchWithExtension(dir);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    suite.server?.stop();
+  });
+  return suite;
+}
+
+/** Opens the extension's popup and waits until it has shown the status. */
+export async function openPopup(browser) {
+  const popup = await browser.context.newPage();
+  await popup.goto(browser.extensionUrl('pages/popup.html'));
+  await popup.waitForSelector('body[data-ready="true"]');
+  return popup;
 }
 
 /** Plain Chromium, no extension (for the demo's own triage page). */

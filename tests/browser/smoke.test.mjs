@@ -10,9 +10,11 @@ import { ROOT } from './helpers.mjs';
 import { buildEngine, PACK_FORMAT, planErrors, startEngine, triage, triageOptions, unpackVerdicts } from '../../extension/lib/engine.js';
 
 const PKG = process.env.SENTINELLE_PKG || join(ROOT, 'build', 'pkg');
-const CATEGORIES = ['identity_attack', 'insensitivity_backlash', 'misinformation', 'defamation_risk', 'employee_misconduct',
-  'safety_incident', 'threat', 'abuse', 'complaint', 'question', 'praise', 'other'];
-const CRISIS_RISKS = CATEGORIES.slice(0, 7);
+// The engine's own lists (`taxonomy()`), read once the wasm is loaded: never retyped here.
+let CATEGORIES;
+let CRISIS_RISKS;
+let X;
+const COMPLAINT = 'Ma commande n\'est jamais arrivée, je suis très déçu du service.';
 const codePoints = (s, start, end) => Array.from(s).slice(start, end).join('');
 
 let glue;
@@ -26,6 +28,9 @@ before(async () => {
   glue = await import(pathToFileURL(join(PKG, 'sentinelle.js')).href);
   started = await startEngine(glue, { wasm: readFileSync(join(PKG, 'sentinelle_bg.wasm')) });
   engine = started.engine;
+  X = glue.taxonomy();
+  CATEGORIES = X.categories;
+  CRISIS_RISKS = X.crisisRisk;
 });
 
 const NOW = Date.UTC(2025, 5, 1, 9, 0);
@@ -53,11 +58,11 @@ test('one batch call gives one verdict per message, in order, with every field',
     assert.deepEqual(Object.keys(v.scores).sort(), [...CATEGORIES].sort(), `${v.id}: scores for all 12 categories`);
     for (const s of Object.values(v.scores)) assert.ok(s >= 0 && s <= 1, `${v.id}: score ${s} in [0, 1]`);
     assert.ok(CATEGORIES.includes(v.primary), v.id);
-    assert.match(v.severity, /^(routine|problem|crisis)$/);
-    assert.match(v.response, /^(reply|reply_private|escalate|moderate|monitor)$/);
+    assert.ok(X.severities.includes(v.severity), v.severity);
+    assert.ok(X.responses.includes(v.response), v.response);
     assert.ok(Number.isInteger(v.replyWithinMinutes) && v.replyWithinMinutes > 0);
     assert.ok(Array.isArray(v.replies));
-    assert.match(v.lang, /^(fr|en)$/);
+    assert.ok(X.langs.includes(v.lang), v.lang);
   }
 });
 
@@ -181,4 +186,39 @@ test('the spike detector answers with windows', () => {
   const state = engine.observe([{ time: NOW, categories: ['abuse'] }, { time: NOW + 1000, categories: ['complaint'] }]);
   assert.ok(Array.isArray(state.current) && Array.isArray(state.closed));
   assert.ok(state.current.some((w) => w.category === 'abuse' && w.count === 1));
+});
+
+test('the taxonomy is the engine\'s: every scored category, the crisis risks, the text limit', () => {
+  const fresh = new glue.Engine(undefined);
+  const [v] = triage(fresh, [{ id: 'x', text: 'Merci' }], triageOptions({}));
+  assert.deepEqual(Object.keys(v.scores).sort(), [...X.categories].sort());
+  assert.ok(X.crisisRisk.length > 0 && X.crisisRisk.every((c) => X.categories.includes(c)));
+  const warned = (n) => triage(fresh, [{ id: 'x', text: 'a'.repeat(n) }], triageOptions({}))[0].warnings ?? [];
+  assert.equal(warned(X.maxChars).length, 0, 'maxChars characters are read whole');
+  assert.equal(warned(X.maxChars + 1).length, 1, 'one more is cut: maxChars is the engine\'s limit');
+  fresh.free();
+  // The script the packages ship is generated from this very build.
+  const generated = join(ROOT, 'build', 'lib', 'taxonomy.js');
+  if (!process.env.SENTINELLE_PKG && existsSync(generated)) {
+    const scope = {};
+    new Function('globalThis', readFileSync(generated, 'utf8'))(scope);
+    assert.deepEqual(JSON.parse(JSON.stringify(scope.Sentinelle.taxonomy)), X);
+  }
+});
+
+test('a spike the detector sees makes its category a crisis, with no spiking option given', () => {
+  const spiking = new glue.Engine(undefined);
+  const quiet = new glue.Engine(undefined);
+  const complaint = [{ id: 'c', text: COMPLAINT }];
+  const [before] = triage(spiking, complaint, triageOptions({}));
+  assert.equal(before.primary, 'complaint');
+  assert.notEqual(before.severity, 'crisis');
+  const burst = Array.from({ length: 12 }, (_, i) => ({ time: NOW + i * 1000, categories: ['complaint'] }));
+  const state = spiking.observe(burst);
+  const report = state.current.find((r) => r.category === 'complaint');
+  assert.equal(report.state, 'spike', JSON.stringify(report));
+  assert.equal(triage(spiking, complaint, triageOptions({}))[0].severity, 'crisis', 'the engine read its own detector');
+  assert.equal(triage(quiet, complaint, triageOptions({}))[0].severity, before.severity, 'and only its own');
+  spiking.free();
+  quiet.free();
 });

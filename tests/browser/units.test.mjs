@@ -1,21 +1,27 @@
 // Fast checks without a browser or the wasm: the message guards, the verdict helpers, the
 // strings, the export parser, the manifests, the zip writer and the demo server.
+// They read the engine's lists from build/lib/taxonomy.js, which scripts/package.mjs generates
+// from the wasm build: no list of categories is typed here.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { ROOT, startServer } from './helpers.mjs';
-import { firefoxManifest, zip, GECKO_ID } from '../../scripts/package.mjs';
+import { firefoxManifest, taxonomyScript, zip, GECKO_ID, GENERATED_LIB } from '../../scripts/package.mjs';
 import { parseInput, detectFormat, parseTime } from '../../www/parse.js';
-import '../../extension/lib/messages.js';
-import '../../extension/lib/verdict.js';
-import '../../extension/lib/i18n.js';
-import '../../extension/content/adapters.js';
 
-const { messages: M, verdict: V, i18n, adapters } = globalThis.Sentinelle;
+const TAXONOMY = join(GENERATED_LIB, 'taxonomy.js');
+if (!existsSync(TAXONOMY)) throw new Error(`${TAXONOMY} is missing: build the wasm and run node scripts/package.mjs first`);
+// In load order, as the manifest and the pages load them: the taxonomy first.
+for (const f of [TAXONOMY, 'extension/lib/messages.js', 'extension/lib/verdict.js', 'extension/lib/i18n.js', 'extension/content/adapters.js']) {
+  await import(pathToFileURL(f.startsWith('/') ? f : join(ROOT, f)).href);
+}
+
+const { messages: M, verdict: V, i18n, adapters, taxonomy: X } = globalThis.Sentinelle;
 const read = (p) => readFileSync(join(ROOT, p), 'utf8');
 const json = (p) => JSON.parse(read(p));
 
@@ -99,7 +105,75 @@ describe('reading verdicts', () => {
     assert.equal(t.total, 3);
     assert.equal(t.category.abuse, 2);
     assert.equal(t.severity.crisis, 1);
-    assert.equal(Object.keys(t.category).length, 12);
+    assert.deepEqual(Object.keys(t.category), X.categories);
+  });
+});
+
+describe('display helpers shared by the extension and the demo', () => {
+  const t = i18n.translator(i18n.fromCatalog(json('extension/_locales/en/messages.json')));
+  const hhmm = (d) => d.toISOString().slice(11, 16);
+
+  test('deadlineLabel: overdue, reply by, reply within', () => {
+    const at = Date.UTC(2025, 0, 1, 10, 30);
+    assert.deepEqual(V.deadlineLabel({ replyWithinMinutes: 15, replyBy: at }, t, hhmm, at + 1), { text: 'overdue since 10:30', overdue: true });
+    assert.deepEqual(V.deadlineLabel({ replyWithinMinutes: 15, replyBy: at }, t, hhmm, at - 1), { text: 'reply by 10:30', overdue: false });
+    assert.deepEqual(V.deadlineLabel({ replyWithinMinutes: 15 }, t, hhmm), { text: 'reply within 15 min', overdue: false });
+  });
+
+  test('countItems: the engine\'s order, zeros and unknown keys left out, keys kept', () => {
+    const doc = { createElement: (tag) => ({ tag, dataset: {}, textContent: '' }) };
+    const items = V.countItems(doc, t, { severity: { crisis: 2, routine: 0, bogus: 4 }, category: { praise: 1, abuse: 3 } });
+    assert.deepEqual(items.severity.map((li) => [li.tag, li.dataset.key, li.textContent]), [['li', 'crisis', 'Crisis: 2']]);
+    const order = X.categories.filter((c) => c === 'praise' || c === 'abuse');
+    assert.deepEqual(items.category.map((li) => li.dataset.key), order);
+    assert.deepEqual(V.countItems(doc, t, { severity: {}, category: {} }), { severity: [], category: [] });
+  });
+});
+
+describe('one taxonomy, the engine\'s', () => {
+  test('verdict.js and messages.js read the generated lists, frozen', () => {
+    assert.equal(V.CATEGORIES, X.categories);
+    assert.equal(V.SEVERITIES, X.severities);
+    assert.equal(V.RESPONSES, X.responses);
+    assert.equal(M.MAX_TEXT, X.maxChars);
+    assert.ok(Object.isFrozen(X) && Object.isFrozen(X.categories));
+    assert.ok(X.categories.length > 5 && X.crisisRisk.every((c) => X.categories.includes(c)));
+    assert.ok(Number.isSafeInteger(X.maxChars) && X.maxChars > 0);
+  });
+
+  test('no list of the taxonomy is retyped in the extension, the demo or the tests', () => {
+    const quoted = (list) => new RegExp(list.map((v) => `['"]${v}['"]`).join('\\s*,\\s*'));
+    const sources = [...files('extension'), ...files('www'), ...files('tests/browser')].filter((f) => /\.(m?js|html)$/.test(f));
+    for (const list of [X.categories, X.severities, X.responses, X.crisisRisk]) {
+      // Three values in the engine's order are already a copy of its list.
+      const head = quoted(list.slice(0, 3));
+      for (const f of sources) assert.doesNotMatch(read(f), head, `${f} retypes ${list.slice(0, 3)}…`);
+    }
+  });
+
+  test('the taxonomy loads before the scripts that read it, everywhere', () => {
+    const js = json('extension/manifest.json').content_scripts[0].js;
+    assert.equal(js[0], 'lib/taxonomy.js');
+    for (const f of [...files('extension'), 'www/triage.js'].filter((f) => /\.m?js$/.test(f))) {
+      const src = read(f);
+      const at = (name) => src.search(new RegExp(`^import '[./]*lib/${name}\\.js'`, 'm'));
+      if (at('verdict') < 0 && at('messages') < 0) continue;
+      if (f === 'www/triage.js') {
+        assert.match(read('www/triage.html'), /<script src="\/lib\/taxonomy\.js"><\/script>\s*<script type="module" src="triage\.js">/, f);
+        continue;
+      }
+      assert.ok(at('taxonomy') >= 0, `${f} imports lib/taxonomy.js`);
+      for (const n of ['verdict', 'messages']) if (at(n) >= 0) assert.ok(at('taxonomy') < at(n), `${f}: taxonomy before ${n}`);
+    }
+  });
+
+  test('the generated script is a universal script that freezes what it is given', () => {
+    const src = taxonomyScript({ categories: ['a', 'b'], maxChars: 7 });
+    const scope = {};
+    new Function('globalThis', src)(scope);
+    assert.deepEqual(JSON.parse(JSON.stringify(scope.Sentinelle.taxonomy)), { categories: ['a', 'b'], maxChars: 7 });
+    assert.ok(Object.isFrozen(scope.Sentinelle.taxonomy.categories));
+    assert.equal(read('.gitignore').includes('/build/'), true, 'build/lib/taxonomy.js is never committed');
   });
 });
 
@@ -130,7 +204,7 @@ describe('strings', () => {
       // Keys built from a prefix: the prefix must be followed by every value it can take.
       for (const m of src.matchAll(/'(category_|severity_|response_|engineState_)' \+/g)) used.add(m[1]);
     }
-    const expand = { category_: V.CATEGORIES, severity_: V.SEVERITIES, response_: V.RESPONSES, engineState_: ['loading', 'ready', 'error'] };
+    const expand = { category_: V.CATEGORIES, severity_: V.SEVERITIES, response_: V.RESPONSES, engineState_: ['loading', 'ready', 'error', 'stopped'] };
     const all = { ...en, ...json('www/locales/en.json') };
     for (const key of used) {
       if (key in expand) for (const v of expand[key]) assert.ok(en[key + v], `missing string ${key + v}`);
@@ -288,6 +362,9 @@ describe('the demo server', () => {
       assert.equal(lib.status, 200);
       assert.match(lib.headers.get('content-type'), /text\/javascript/);
       assert.equal(await lib.text(), read('extension/lib/engine.js'), 'the same file, not a copy');
+      const taxonomy = await get('/lib/taxonomy.js');
+      assert.equal(taxonomy.status, 200, 'the generated taxonomy is served where the pages load lib/ from');
+      assert.equal(await taxonomy.text(), readFileSync(TAXONOMY, 'utf8'));
       assert.equal((await get('/_locales/fr/messages.json')).status, 200);
       for (const p of ['/../package.json', '/%2e%2e/package.json', '/lib/../../package.json', '/lib/%2e%2e/%2e%2e/package.json', '/pkg/%00']) {
         assert.equal((await get(p)).status, 404, p);
