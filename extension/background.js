@@ -8,7 +8,7 @@
  *   options/popup  ─PLAN_*, SETTINGS_SAVE, STATUS─▶ [guard + own-page check] ─▶ storage + engine
  *
  * The wasm runs here and not in content scripts because a page's CSP can forbid compiling wasm
- * in its content scripts (docs/TOOLCHAIN: every route failed under `script-src 'self'`), while
+ * in its content scripts (ARCHITECTURE.md: every route failed under `script-src 'self'`), while
  * the extension's own CSP allows it. It loads lazily, on the first message that needs it, so a
  * browser that only visits other sites never pays for it. Nothing here touches the network: the
  * only fetch is the extension's own wasm file.

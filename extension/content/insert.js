@@ -1,6 +1,6 @@
 /*
  * Putting a reply into the platform's reply box, the way each editor accepts it (measured in
- * docs/TOOLCHAIN, "Inserting a multi-line reply"):
+ * Chromium 156 with each editor's real package; ARCHITECTURE.md, "Inserting a reply"):
  *
  *   textarea / input     execCommand('insertText'), else native value setter + `input` event
  *   Lexical, Draft.js    a synthetic `paste` carrying text/plain (insertText corrupts newlines)
