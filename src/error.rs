@@ -35,7 +35,6 @@ impl Error {
         Error { kind: Kind::Model(message.into()) }
     }
 
-    #[allow(dead_code, reason = "used by the export reader and the training tools")]
     pub(crate) fn input(line: Option<u64>, message: impl Into<String>) -> Error {
         Error { kind: Kind::Input { line, message: message.into() } }
     }
@@ -45,7 +44,6 @@ impl Error {
         Error { kind: Kind::Io { what: what.into(), source } }
     }
 
-    #[allow(dead_code, reason = "used by the training tools")]
     pub(crate) fn invalid(message: impl Into<String>) -> Error {
         Error { kind: Kind::Invalid(message.into()) }
     }
