@@ -55,7 +55,7 @@ impl<R: BufRead> Rows<R> {
         };
         let mut csv = ::csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(QuoteWatch::new(input, delimiter));
         let headers = csv.byte_headers().map_err(|e| unreadable(&e))?.clone();
-        let line = headers.position().map_or(1, |p| p.line());
+        let line = headers.position().map_or(1, |p| csv.get_mut().line_at(p.byte()));
         let shown: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect();
         let names: Vec<String> = shown.iter().map(|h| h.trim().to_lowercase()).collect();
         // A column by the name given, else by the first alias the header has; case aside.
@@ -97,7 +97,7 @@ impl<R: BufRead> Rows<R> {
             Ok(false) => return Ok(false),
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| self.csv.get_mut().line_at(p.byte()));
                 if let ::csv::ErrorKind::Io(io) = e.kind() {
                     return Err(Problem::new(line, format!("read error: {io}")));
                 }
@@ -105,12 +105,14 @@ impl<R: BufRead> Rows<R> {
                 return Ok(true);
             }
         }
-        let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+        let start = record.position().map_or(0, |p| p.byte());
+        let end = self.csv.position().byte();
+        let watch = self.csv.get_mut();
+        let line = watch.line_at(start);
         if record.iter().all(|f| f.trim_ascii().is_empty()) {
             return Ok(true);
         }
-        let watch = self.csv.get_ref();
-        if watch.unterminated().is_some_and(|at| start <= at && at < self.csv.position().byte()) {
+        if watch.unterminated().is_some_and(|at| start <= at && at < end) {
             out.push_back(Item::Error(Problem::new(line, "a quoted field is never closed: the rest of the file was not read")));
             return Ok(false);
         }
@@ -146,8 +148,9 @@ impl<R: BufRead> Rows<R> {
     }
 }
 
-/// Follows the quoting of the bytes the CSV reader reads, as the reader does, to tell a quoted
-/// field that is never closed (the `csv` crate takes the rest of the file as its value).
+/// Follows the bytes the CSV reader reads: their quoting, as the reader does, to tell a quoted
+/// field that is never closed (the `csv` crate takes the rest of the file as its value), and
+/// their line ends, to tell each record's line.
 struct QuoteWatch<R> {
     inner: R,
     delimiter: u8,
@@ -161,11 +164,15 @@ struct QuoteWatch<R> {
     /// Where the last quoted field opened.
     opened: u64,
     eof: bool,
+    /// Where each line end (`\n` or `\r`) is that [`QuoteWatch::line_at`] has not passed yet.
+    ends: VecDeque<(u64, u8)>,
+    /// Newlines counted so far.
+    lines: u64,
 }
 
 impl<R> QuoteWatch<R> {
     fn new(inner: R, delimiter: u8) -> QuoteWatch<R> {
-        QuoteWatch { inner, delimiter, offset: 0, field_start: true, quoted: false, after_quote: false, opened: 0, eof: false }
+        QuoteWatch { inner, delimiter, offset: 0, field_start: true, quoted: false, after_quote: false, opened: 0, eof: false, ends: VecDeque::new(), lines: 0 }
     }
 
     /// Where a quoted field opened that the input never closes, once the input is read to the end.
@@ -173,8 +180,28 @@ impl<R> QuoteWatch<R> {
         (self.eof && self.quoted && !self.after_quote).then_some(self.opened)
     }
 
+    /// The line (from 1) of the record the `csv` crate says starts at `offset`, for offsets that
+    /// never go back. The crate's own line count does not count `\r\n` line ends, and its records
+    /// start at the blank lines it skips before them: they are skipped here too.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut at = offset;
+        while let Some(&(end, b)) = self.ends.front() {
+            if end < offset || end == at {
+                at += u64::from(end == at);
+                self.lines += u64::from(b == b'\n');
+                self.ends.pop_front();
+            } else {
+                break;
+            }
+        }
+        self.lines + 1
+    }
+
     fn watch(&mut self, bytes: &[u8]) {
         for &b in bytes {
+            if b == b'\n' || b == b'\r' {
+                self.ends.push_back((self.offset, b));
+            }
             if self.quoted && !self.after_quote {
                 self.after_quote = b == b'"';
             } else if self.quoted && b == b'"' {

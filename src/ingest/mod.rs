@@ -35,7 +35,7 @@ pub use time::{iso, parse_time, TIME_FORMATS};
 use crate::{Error, Message, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 /// The shapes an export comes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,7 +249,7 @@ pub fn detect(head: &[u8], options: &Options) -> Format {
 /// ```
 pub struct Reader<R: BufRead> {
     format: Format,
-    inner: Inner<R>,
+    inner: Inner<Prefixed<R>>,
     options: Options,
     pending: VecDeque<Item>,
 }
@@ -274,10 +274,12 @@ impl<R: BufRead> Reader<R> {
         if input.fill_buf().map_err(unreadable)?.starts_with(BOM) {
             input.consume(BOM.len());
         }
-        let format = match options.format {
-            Some(f) => f,
-            None => detect(input.fill_buf().map_err(unreadable)?, options),
-        };
+        // The first line whole, whatever the buffer's size: the format and a CSV's delimiter are
+        // read from it.
+        let mut head = Vec::new();
+        input.read_until(b'\n', &mut head).map_err(unreadable)?;
+        let format = options.format.unwrap_or_else(|| detect(&head, options));
+        let mut input = Prefixed { head, at: 0, rest: input };
         let inner = match format {
             Format::Jsonl | Format::Lines => Inner::Lines(json::Lines::new(input)),
             Format::Csv => Inner::Csv(Box::new(csv::Rows::new(input, options)?)),
@@ -327,6 +329,38 @@ impl<R: BufRead> Iterator for Reader<R> {
 
     fn next(&mut self) -> Option<Result<Item>> {
         self.step().map(|s| s.map_err(|p| Error::input(Some(p.line), p.message)))
+    }
+}
+
+/// The first line, read ahead, then the rest.
+struct Prefixed<R> {
+    head: Vec<u8>,
+    at: usize,
+    rest: R,
+}
+
+impl<R: BufRead> Read for Prefixed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.fill_buf()?.read(buf)?;
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Prefixed<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.at < self.head.len() {
+            return Ok(&self.head[self.at..]);
+        }
+        self.rest.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        if self.at < self.head.len() {
+            self.at += n;
+        } else {
+            self.rest.consume(n);
+        }
     }
 }
 
