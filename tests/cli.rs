@@ -175,6 +175,16 @@ fn timeline_finds_the_burst() {
 }
 
 #[test]
+fn a_follower_count_that_cannot_be_read_matters_to_triage_not_to_the_timeline() {
+    let export = "texte;abonnés;date\nbonjour;beaucoup;2026-11-01T10:00:00Z\n";
+    let (code, _, err) = run(&["triage", "--input", "csv", "-"], export.as_bytes());
+    assert_eq!(code, 1);
+    assert!(err.contains("line 2: cannot read the follower count \"beaucoup\""), "{err}");
+    let (code, _, err) = run(&["timeline", "--input", "csv", "-"], export.as_bytes());
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
 fn shared_data_eval_scores_a_withheld_file_of_a_known_shape_next_to_its_cross_validation() {
     // A "withheld" file: real FTR rows under a test-split name, labels and all.
     let dir = std::env::temp_dir().join(format!("sentinelle-eval-{}", std::process::id()));

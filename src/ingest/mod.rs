@@ -148,11 +148,15 @@ impl Serialize for Row {
 pub struct Problem {
     pub line: u64,
     pub message: String,
+    /// For a warning, the field left out (`"time"`, `"reach"`): a command that does not use it
+    /// may pass over the warning.
+    #[serde(skip)]
+    pub field: Option<&'static str>,
 }
 
 impl Problem {
     fn new(line: u64, message: impl Into<String>) -> Problem {
-        Problem { line, message: message.into() }
+        Problem { line, message: message.into(), field: None }
     }
 }
 
@@ -384,14 +388,14 @@ impl Fields {
         let ms = time.as_deref().and_then(|t| {
             let ms = parse_time(t);
             if ms.is_none() {
-                out.push_back(Item::Warning(Problem::new(line, format!("cannot read the time {:?} (use {TIME_FORMATS}); left out", clip(t)))));
+                out.push_back(Item::Warning(Problem { field: Some("time"), ..Problem::new(line, format!("cannot read the time {:?} (use {TIME_FORMATS}); left out", clip(t))) }));
             }
             ms
         });
         let reach = non_blank(self.reach).and_then(|r| {
             let n = reach_of(&r);
             if n.is_none() {
-                out.push_back(Item::Warning(Problem::new(line, format!("cannot read the follower count {:?}; left out", clip(&r)))));
+                out.push_back(Item::Warning(Problem { field: Some("reach"), ..Problem::new(line, format!("cannot read the follower count {:?}; left out", clip(&r))) }));
             }
             n
         });

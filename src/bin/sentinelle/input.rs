@@ -26,9 +26,10 @@ impl Problems {
 }
 
 /// Reads `input` (a path, or `-` for standard input), calling `sink` with batches of rows; a row
-/// or field that cannot be read is reported and the rest is read. Fails only when the input
-/// cannot be read at all (no such file, a CSV header without a text column).
-pub fn read(input: &str, options: &ingest::Options, problems: &mut Problems, sink: &mut dyn FnMut(Vec<Row>) -> Result<(), String>) -> Result<(), String> {
+/// or field that cannot be read is reported and the rest is read, except a field of `unused`
+/// (the command does not need it). Fails only when the input cannot be read at all (no such
+/// file, a CSV header without a text column).
+pub fn read(input: &str, options: &ingest::Options, unused: &[&str], problems: &mut Problems, sink: &mut dyn FnMut(Vec<Row>) -> Result<(), String>) -> Result<(), String> {
     let reader: Box<dyn BufRead> = if input == "-" {
         Box::new(BufReader::new(io::stdin().lock()))
     } else {
@@ -64,6 +65,7 @@ pub fn read(input: &str, options: &ingest::Options, problems: &mut Problems, sin
                     sink(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
                 }
             }
+            Item::Warning(p) if p.field.is_some_and(|f| unused.contains(&f)) => {}
             Item::Error(p) | Item::Warning(p) => problems.report(p.line, p.message),
         }
     }

@@ -129,7 +129,7 @@ fn triage(args: &[String]) -> Result<bool, String> {
         progress.add(batch.len());
         Ok(())
     };
-    input::read(input, &options, &mut problems, &mut sink)?;
+    input::read(input, &options, &[], &mut problems, &mut sink)?;
     out.finish().map_err(|e| format!("cannot write output: {e}"))?;
     progress.done();
     for (line, w) in warned {

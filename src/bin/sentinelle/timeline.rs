@@ -42,7 +42,8 @@ pub fn timeline(args: &[String]) -> Result<bool, String> {
         reports.extend(detector.take_closed());
         Ok(())
     };
-    input::read(input, &options, &mut problems, &mut sink)?;
+    // Follower counts make severities, not counts per window.
+    input::read(input, &options, &["reach"], &mut problems, &mut sink)?;
     for line in no_time {
         problems.report(line, format!("no {:?} value; row left out of the timeline", time_field.unwrap_or("time")));
     }
