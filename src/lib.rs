@@ -30,7 +30,6 @@
 pub mod lang;
 mod error;
 mod hash;
-/// Reading exports (CSV, JSON Lines, a JSON array, plain lines) into messages, with every problem by line.
 pub mod ingest;
 mod matcher;
 pub mod model;

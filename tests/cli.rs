@@ -311,7 +311,7 @@ fn ingest_a_french_spreadsheet_export_with_semicolons_quotes_and_a_bom() {
     // The header has more commas than semicolons, all inside quotes: `;` is the delimiter.
     let r = ingest_fixture("semicolon_bom.csv", &Options::default());
     assert_eq!(r.format, Format::Csv);
-    let got: Vec<(u64, &str, &str, Option<&str>, Option<u64>, Option<f64>)> = r.messages.iter().map(|m| (m.line, m.message.id.as_deref().unwrap(), m.message.text.as_str(), m.message.author.as_deref(), m.message.reach, m.message.time)).collect();
+    let got: Vec<_> = r.messages.iter().map(|m| (m.line, m.message.id.as_deref().unwrap(), m.message.text.as_str(), m.message.author.as_deref(), m.message.reach, m.message.time)).collect();
     assert_eq!(got, [
         (2, "7", "Merci ; super service", Some("Léa"), Some(12_400), OCT_31),
         (3, "8", "Une ligne\nsur deux lignes", Some("Paul"), None, None),
@@ -330,6 +330,9 @@ fn ingest_tabs_and_line_ends() {
     // Line numbers count blank lines and `\r\n` line ends (the csv crate's own count does not).
     let crlf = "\r\n\r\ntext\r\n\"a\r\nb\"\r\n\r\nc\r\n";
     let r = ingest::read_str(crlf, &Options::default());
+    assert_eq!(r.format, Format::Csv);
+    let streamed = ingest::Reader::new(std::io::BufReader::with_capacity(4, crlf.as_bytes()), &Options::default()).unwrap();
+    assert_eq!(streamed.format(), Format::Csv, "found past the blank lines in small reads");
     assert_eq!(r.messages.iter().map(|m| (m.line, m.message.text.as_str())).collect::<Vec<_>>(), [(4, "a\r\nb"), (7, "c")]);
 }
 
@@ -347,7 +350,7 @@ fn ingest_every_time_format_exports_write() {
 fn ingest_json_lines_with_bad_lines() {
     let r = ingest_fixture("bad_line.jsonl", &Options::default());
     assert_eq!(r.format, Format::Jsonl);
-    let got: Vec<(u64, &str, &str, Option<&str>, Option<&str>)> = r.messages.iter().map(|m| (m.line, m.message.id.as_deref().unwrap(), m.message.text.as_str(), m.message.author.as_deref(), m.message.lang.as_deref())).collect();
+    let got: Vec<_> = r.messages.iter().map(|m| (m.line, m.message.id.as_deref().unwrap(), m.message.text.as_str(), m.message.author.as_deref(), m.message.lang.as_deref())).collect();
     assert_eq!(got, [(1, "a", "ok", None, None), (4, "4", "just a string", None, None), (5, "5", "clé française", Some("Paul"), Some("fr"))]);
     assert_eq!((r.messages[0].message.time, r.messages[0].message.reach), (OCT_31, Some(12_400)));
     assert_problems(&r.errors, &[(2, "not valid JSON (expected ident"), (6, "no text field (text, message,"), (7, "not a JSON object or string; row skipped"), (8, "field \"text\" is not a string; row skipped"), (9, "invalid UTF-8 at byte 14 of the line")]);

@@ -6,11 +6,11 @@ use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
 
 /// The delimiter a CSV header line uses: the most frequent of `,`, `;` (French spreadsheet
-/// exports) and tab outside quotes; `,` when it has none.
+/// exports) and tab outside quotes; `,` when it has none. Blank lines before it are passed over.
 pub(super) fn sniff_delimiter(header: &[u8]) -> u8 {
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut quoted = false;
-    for &b in header.iter().take_while(|&&b| b != b'\n') {
+    for &b in header.iter().skip_while(|&&b| b == b'\r' || b == b'\n').take_while(|&&b| b != b'\n') {
         if b == b'"' {
             quoted = !quoted;
         } else if !quoted {
@@ -240,6 +240,7 @@ mod tests {
         assert_eq!(sniff_delimiter(b"id\ttext\n"), b'\t');
         assert_eq!(sniff_delimiter(b"\"a,b,c\";text\n"), b';');
         assert_eq!(sniff_delimiter(b"text\n"), b',');
+        assert_eq!(sniff_delimiter(b"\r\n\na;b\n"), b';');
     }
 
     #[test]

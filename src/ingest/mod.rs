@@ -278,10 +278,10 @@ impl<R: BufRead> Reader<R> {
         if input.fill_buf().map_err(unreadable)?.starts_with(BOM) {
             input.consume(BOM.len());
         }
-        // The first line whole, whatever the buffer's size: the format and a CSV's delimiter are
-        // read from it.
+        // The first line that is not blank, whole, whatever the buffer's size: the format and a
+        // CSV's delimiter are read from it.
         let mut head = Vec::new();
-        input.read_until(b'\n', &mut head).map_err(unreadable)?;
+        while head.iter().all(u8::is_ascii_whitespace) && input.read_until(b'\n', &mut head).map_err(unreadable)? > 0 {}
         let format = options.format.unwrap_or_else(|| detect(&head, options));
         let mut input = Prefixed { head, at: 0, rest: input };
         let inner = match format {

@@ -32,7 +32,7 @@ enum Out<W: Write> {
     /// The serde [`Verdict`] as it is (camelCase), one a line.
     Jsonl(W),
     /// csv quotes fields properly; it buffers, and [`VerdictWriter::finish`] flushes.
-    Csv { out: csv::Writer<W>, wrote_header: bool },
+    Csv { out: Box<csv::Writer<W>>, wrote_header: bool },
 }
 
 impl<W: Write> VerdictWriter<W> {
@@ -40,7 +40,7 @@ impl<W: Write> VerdictWriter<W> {
         let out = match format {
             OutputFormat::Table => Out::Table { out, wrote_header: false },
             OutputFormat::Jsonl => Out::Jsonl(out),
-            OutputFormat::Csv => Out::Csv { out: csv::Writer::from_writer(out), wrote_header: false },
+            OutputFormat::Csv => Out::Csv { out: Box::new(csv::Writer::from_writer(out)), wrote_header: false },
         };
         VerdictWriter { out }
     }
