@@ -34,7 +34,6 @@ impl Error {
         Error { kind: Kind::Model(message.into()) }
     }
 
-    #[cfg_attr(not(feature = "cli"), allow(dead_code, reason = "used by the training tools, which only the CLI builds"))]
     pub(crate) fn input(line: Option<u64>, message: impl Into<String>) -> Error {
         Error { kind: Kind::Input { line, message: message.into() } }
     }
@@ -44,7 +43,6 @@ impl Error {
         Error { kind: Kind::Io { what: what.into(), source } }
     }
 
-    #[cfg_attr(not(feature = "cli"), allow(dead_code, reason = "used by the training tools, which only the CLI builds"))]
     pub(crate) fn invalid(message: impl Into<String>) -> Error {
         Error { kind: Kind::Invalid(message.into()) }
     }

@@ -30,6 +30,7 @@
 pub mod lang;
 mod error;
 mod hash;
+pub mod ingest;
 mod matcher;
 pub mod model;
 pub mod normalise;

@@ -149,3 +149,13 @@ pub fn taxonomy() -> Result<JsValue, JsValue> {
         max_chars: crate::triage::MAX_CHARS,
     })
 }
+
+/// Reads an export as the command line does (`crate::ingest`): `format` is `auto`, `csv`,
+/// `jsonl`, `json` or `lines`. Returns `{format, messages: [{line, id, text, author?, time?,
+/// platform?, lang?, reach?}], errors: [{line, message}], warnings: [{line, message}]}`, `time`
+/// in milliseconds since the epoch; throws only for an unknown format.
+#[wasm_bindgen(js_name = ingest)]
+pub fn ingest(text: &str, format: &str) -> Result<JsValue, JsValue> {
+    let format = crate::ingest::Format::from_name(format).map_err(js_error)?;
+    to_js(&crate::ingest::read_str(text, &crate::ingest::Options { format, ..Default::default() }))
+}

@@ -1,0 +1,240 @@
+//! `train` and `eval`: the model trained and scored on the labelled data sets, and the tables
+//! of the model card.
+
+use crate::args::Flags;
+use sentinelle::train::{Corpora, CvResult, TrainOptions};
+use sentinelle::Engine;
+use std::time::Instant;
+
+fn default_data_dir() -> String {
+    // The shared data sits beside the checkout.
+    for d in ["../shared/data", "../../shared/data"] {
+        if std::path::Path::new(d).is_dir() {
+            return d.to_string();
+        }
+    }
+    "../shared/data".to_string()
+}
+
+fn train_options(f: &Flags) -> Result<TrainOptions, String> {
+    let mut o = TrainOptions::default();
+    if let Some(b) = f.get("bits") {
+        o.bits = b.parse().ok().filter(|b| (12..=22).contains(b)).ok_or_else(|| format!("--bits {b}: a number from 12 to 22"))?;
+    }
+    if let Some(v) = f.get("l2") {
+        o.l2 = v.parse().map_err(|_| format!("--l2 {v}: a number"))?;
+    }
+    if let Some(v) = f.get("lr") {
+        o.learning_rate = v.parse().map_err(|_| format!("--lr {v}: a number"))?;
+    }
+    if let Some(e) = f.get("epochs") {
+        o.epochs = e.parse().map_err(|_| format!("--epochs {e}: a whole number"))?;
+    }
+    Ok(o)
+}
+
+fn folds(f: &Flags) -> Result<usize, String> {
+    let k = f.get("folds").unwrap_or("10");
+    k.parse().ok().filter(|k| *k >= 2).ok_or_else(|| format!("--folds {k}: at least 2"))
+}
+
+/// Cross-validates every known data set (or `only`), printing progress on stderr.
+fn cross_validate_all(c: &Corpora, k: usize, o: &TrainOptions, only: Option<&str>) -> Vec<CvResult> {
+    let only: Option<Vec<&str>> = only.map(|o| o.split(',').collect());
+    sentinelle::train::cross_validate_all(c, k, o, only.as_deref(), &mut |r, secs| {
+        let metric = sentinelle::train::spec(r.stem).map_or("", |s| s.metric.name());
+        let other = r.other_mean.map_or(String::new(), |m| format!(", {} {:.1}", if r.stacked { "plain" } else { "stacked" }, m * 100.0));
+        eprintln!("  {:<30} {:>6} rows  {} {:5.1} ± {:.1}  {}{}  ({:.1} s)", r.stem, r.rows, metric, r.mean * 100.0, r.std * 100.0, if r.stacked { "stacked" } else { "plain" }, other, secs);
+    })
+}
+
+fn results_table(results: &[CvResult], k: usize) -> String {
+    let mut s = format!("| data set | rows | metric (its paper's) | Sentinelle model, stratified {k}-fold CV | heads (the other way) | published | best offline peer | plain baseline |\n|---|---|---|---|---|---|---|---|\n");
+    for r in results {
+        let Some(spec) = sentinelle::train::spec(r.stem) else { continue };
+        let way = if r.stacked { "stacked" } else { "plain" };
+        let other = r.other_mean.map_or(String::new(), |m| format!(" ({} {:.1})", if r.stacked { "plain" } else { "stacked" }, m * 100.0));
+        s.push_str(&format!("| {} | {} | {} | **{:.1}** ± {:.1} | {way}{other} | {} | {} | {} |\n", r.stem, r.rows, spec.metric.name(), r.mean * 100.0, r.std * 100.0, spec.published, spec.peer, spec.baseline));
+    }
+    s
+}
+
+/// The lexicon priors tried on each shifted data set (see `sentinelle::train::Shift`).
+fn shift_table(c: &Corpora, results: &[CvResult], k: usize, o: &TrainOptions) -> String {
+    const PRIORS: &[f32] = &[0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0];
+    let mut s = String::new();
+    for r in results {
+        let Some(d) = sentinelle::train::DATASETS.iter().position(|x| x.stem == r.stem) else { continue };
+        let spec = &sentinelle::train::DATASETS[d];
+        let (Some(shift), Some(probes)) = (spec.shift, sentinelle::train::shift_probe(c, d, r.stacked, k, o, PRIORS)) else { continue };
+        let [(a, _), (b, _)] = shift.topics;
+        let rows = probes.first().map_or([0, 0], |p| p.rows);
+        s.push_str(&format!(
+            "\nTopic shift, {}: trained on the rows about one target only, scored on the rows about the other ({a}: {} rows, {b}: {} rows), with the threshold {k}-fold CV chose; and the {k}-fold CV score. Each row adds the plan's `{}` lexicon score, times the prior, to the head's logit; the shipped prior is {}. In brackets, the share of the scored rows predicted positive ({:.0} % and {:.0} % are).\n\n| prior | {k}-fold CV | {a} → {b} | {b} → {a} | across, mean |\n|---|---|---|---|---|\n",
+            r.stem,
+            rows[0],
+            rows[1],
+            shift.category.as_str(),
+            shift.prior,
+            probes.first().map_or(0.0, |p| p.actual[0] * 100.0),
+            probes.first().map_or(0.0, |p| p.actual[1] * 100.0)
+        ));
+        for p in probes {
+            let mark = if p.prior == shift.prior { "**" } else { "" };
+            s.push_str(&format!(
+                "| {mark}{}{mark} | {:.1} | {:.1} ({:.0} %) | {:.1} ({:.0} %) | {:.1} |\n",
+                p.prior,
+                p.cv * 100.0,
+                p.across[0] * 100.0,
+                p.predicted[0] * 100.0,
+                p.across[1] * 100.0,
+                p.predicted[1] * 100.0,
+                (p.across[0] + p.across[1]) * 50.0
+            ));
+        }
+    }
+    s
+}
+
+/// Where each data set's rows land through the whole engine (default plan and shipped model).
+fn landings_table(dir: &std::path::Path) -> Result<String, String> {
+    let engine = Engine::with_default_plan();
+    let rows = sentinelle::train::landings(&engine, dir).map_err(|e| e.to_string())?;
+    let mut s = String::from("\nThrough the whole engine (`sentinelle triage`: default plan, lexicons, rules and the shipped model; in-sample for the model, which was trained on these rows):\n\n| data set | label | should land in | rows | landed | other labels flagged there |\n|---|---|---|---|---|---|\n");
+    for r in rows {
+        let cats: Vec<&str> = r.expected.iter().map(|c| c.as_str()).collect();
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {:.1} % | {:.1} % of {} |\n",
+            r.stem,
+            r.label,
+            cats.join(" / "),
+            r.positives,
+            100.0 * r.landed as f64 / r.positives.max(1) as f64,
+            100.0 * r.false_alarms as f64 / r.negatives.max(1) as f64,
+            r.negatives
+        ));
+    }
+    Ok(s)
+}
+
+fn report_json(results: &[CvResult], k: usize, o: &TrainOptions) -> serde_json::Value {
+    serde_json::json!({
+        "folds": k,
+        "bits": o.bits,
+        "epochs": o.epochs,
+        "datasets": results.iter().map(|r| serde_json::json!({
+            "stem": r.stem, "rows": r.rows, "mean": (r.mean * 1000.0).round() / 1000.0, "std": (r.std * 1000.0).round() / 1000.0,
+            "thresholds": r.thresholds, "stacked": r.stacked,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Every known data set in `data`, featurised, plain and stacked (progress on stderr).
+fn load_corpora(data: &str, o: &TrainOptions) -> Result<Corpora, String> {
+    let corpus = sentinelle::train::Corpus::load(std::path::Path::new(data), o.bits, &mut |m| eprintln!("{m}")).map_err(|e| e.to_string())?;
+    Ok(Corpora::new(corpus, o))
+}
+
+pub fn train_cmd(args: &[String]) -> Result<bool, String> {
+    let f = Flags::parse(args, &["data", "out", "report", "folds", "bits", "epochs", "l2", "lr"])?;
+    let o = train_options(&f)?;
+    let k = folds(&f)?;
+    let data = f.get("data").map(String::from).unwrap_or_else(default_data_dir);
+    let start = Instant::now();
+    let corpus = load_corpora(&data, &o)?;
+    eprintln!("cross-validating ({k} folds) to choose thresholds…");
+    let results = cross_validate_all(&corpus, k, &o, None);
+    eprintln!("training the shipped heads on all rows…");
+    let model = sentinelle::train::train_model(&corpus, &o, &results);
+    let out = f.get("out").unwrap_or("data/model.bin");
+    std::fs::write(out, model.to_bytes()).map_err(|e| format!("cannot write {out}: {e}"))?;
+    let report = f.get("report").unwrap_or("data/model.json");
+    let json = serde_json::to_string_pretty(&report_json(&results, k, &o)).unwrap_or_default();
+    std::fs::write(report, json + "\n").map_err(|e| format!("cannot write {report}: {e}"))?;
+    eprintln!("wrote {out} ({} bytes) and {report} in {:.0} s", model.to_bytes().len(), start.elapsed().as_secs_f64());
+    print!("{}", results_table(&results, k));
+    Ok(true)
+}
+
+pub fn eval_cmd(args: &[String]) -> Result<bool, String> {
+    let f = Flags::parse(args, &["data", "folds", "bits", "epochs", "card", "only", "model", "report", "l2", "lr"])?;
+    if let Some(model_path) = f.get("model") {
+        // Test mode: the shipped model on withheld files of a known shape.
+        let bytes = std::fs::read(model_path).map_err(|e| format!("cannot read {model_path}: {e}"))?;
+        let model = sentinelle::model::Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
+        let mut thresholds = std::collections::BTreeMap::new();
+        let mut cv = std::collections::BTreeMap::new();
+        // The training report beside the model (`data/model.json` for `data/model.bin`) holds each
+        // data set's cross-validated thresholds; without it, each head's own threshold decides.
+        let beside = std::path::Path::new(model_path).with_extension("json").to_string_lossy().into_owned();
+        let report = f.get("report").unwrap_or(&beside);
+        let read = std::fs::read_to_string(report);
+        if let Err(e) = &read {
+            if f.get("report").is_some() {
+                return Err(format!("cannot read {report}: {e}"));
+            }
+            eprintln!("sentinelle: no training report at {report} ({e}): each head's own threshold decides, not the data set's");
+        }
+        if let Ok(text) = read {
+            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{report}: {e}"))?;
+            for d in v["datasets"].as_array().into_iter().flatten() {
+                if let (Some(s), Some(t)) = (d["stem"].as_str(), d["thresholds"].as_array()) {
+                    let t: Vec<f32> = t.iter().filter_map(|x| x.as_f64()).map(|x| x as f32).collect();
+                    if t.len() == 2 {
+                        thresholds.insert(s.to_string(), [t[0], t[1]]);
+                    }
+                    if let (Some(m), Some(sd)) = (d["mean"].as_f64(), d["std"].as_f64()) {
+                        cv.insert(s.to_string(), format!("{:.1} ± {:.1}", m * 100.0, sd * 100.0));
+                    }
+                }
+            }
+        }
+        if f.positional.is_empty() {
+            return Err("eval --model needs one or more labelled JSONL files".into());
+        }
+        println!("| file | rows | metric (its paper's) | Sentinelle on this file | Sentinelle, 10-fold CV on the training rows | published | best offline peer | plain baseline |\n|---|---|---|---|---|---|---|---|");
+        // A file that cannot be scored is reported and the others still are; the exit status says so.
+        let mut all_scored = true;
+        for p in &f.positional {
+            let r = match sentinelle::train::evaluate_file(&model, std::path::Path::new(p), &thresholds) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("sentinelle: {e}");
+                    all_scored = false;
+                    continue;
+                }
+            };
+            if r.skipped > 0 {
+                eprintln!("sentinelle: {p}: {} rows without a text or a label (`{}`) left out", r.skipped, r.spec.field);
+            }
+            let (spec, cv) = (r.spec, cv.get(r.spec.stem).map_or("—", String::as_str));
+            println!("| {p} | {} | {} | **{:.1}** | {cv} | {} | {} | {} |", r.rows, spec.metric.name(), r.score * 100.0, spec.published, spec.peer, spec.baseline);
+        }
+        return Ok(all_scored);
+    }
+    let o = train_options(&f)?;
+    let k = folds(&f)?;
+    let data = f.get("data").map(String::from).unwrap_or_else(default_data_dir);
+    let start = Instant::now();
+    let corpus = load_corpora(&data, &o)?;
+    let results = cross_validate_all(&corpus, k, &o, f.get("only"));
+    let mut table = results_table(&results, k);
+    table.push_str(&shift_table(&corpus, &results, k, &o));
+    if f.get("only").is_none() {
+        table.push_str(&landings_table(std::path::Path::new(&data))?);
+    }
+    print!("{table}");
+    eprintln!("{:.0} s", start.elapsed().as_secs_f64());
+    if let Some(card) = f.get("card") {
+        let text = std::fs::read_to_string(card).map_err(|e| format!("cannot read {card}: {e}"))?;
+        let (a, b) = ("<!-- results:start -->", "<!-- results:end -->");
+        let (Some(i), Some(j)) = (text.find(a), text.find(b)) else {
+            return Err(format!("{card} has no {a} … {b} section to replace"));
+        };
+        let cmd = format!("sentinelle eval --folds {k} --card {card}");
+        let new = format!("{}{a}\nGenerated by `{cmd}` (bits {}, epochs {}).\n\n{table}{}", &text[..i], o.bits, o.epochs, &text[j..]);
+        std::fs::write(card, new).map_err(|e| format!("cannot write {card}: {e}"))?;
+        eprintln!("updated the results table in {card}");
+    }
+    Ok(true)
+}
