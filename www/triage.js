@@ -1,6 +1,6 @@
 // The standalone triage page: the extension's engine and glue, run in this page.
 //
-//   input (textarea / file) ─parse.js─▶ messages + line errors ─▶ ONE engine.triage call
+//   input (textarea / file) ─engine's ingest─▶ messages + line errors ─▶ ONE engine.triage call
 //     ─▶ table (evidence as <mark> text nodes) + counts + JSONL download
 //
 // /pkg/ is the wasm build and /lib/ the extension's own lib/ (scripts/serve.mjs): no copy here.
@@ -8,7 +8,6 @@ import * as glue from '/pkg/sentinelle.js';
 import { startEngine, triage, triageOptions } from '/lib/engine.js';
 import '/lib/i18n.js';
 import '/lib/verdict.js';
-import { parseInput } from './parse.js';
 
 const { i18n, verdict: V } = globalThis.Sentinelle;
 const $ = (id) => document.getElementById(id);
@@ -112,7 +111,8 @@ function run(event) {
     $('results').hidden = true;
     return;
   }
-  const parsed = parseInput(input, $('format').value);
+  // The engine's own export reader (src/ingest), the one the command line uses.
+  const parsed = glue.ingest(input, $('format').value);
   showProblems(parsed.errors, parsed.warnings);
   if (!parsed.messages.length) {
     $('results').hidden = true;

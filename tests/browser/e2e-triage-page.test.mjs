@@ -47,7 +47,7 @@ describe('www/triage.html', () => {
     await page.locator('#run').click();
     await page.waitForFunction(() => !document.getElementById('problems').hidden);
     const problems = await page.locator('#errors li').allTextContents();
-    assert.ok(problems.some((p) => /^line 2: not JSON/.test(p)), problems.join(' | '));
+    assert.ok(problems.some((p) => /^line 2: not valid JSON/.test(p)), problems.join(' | '));
     assert.ok(problems.some((p) => /^line 3: no text field/.test(p)), problems.join(' | '));
     assert.equal(await page.locator('#verdicts tbody tr').count(), 2);
     assert.equal(await page.locator('#input').inputValue(), input);

@@ -222,3 +222,46 @@ test('a spike the detector sees makes its category a crisis, with no spiking opt
   spiking.free();
   quiet.free();
 });
+
+// The export reader is the engine's own (src/ingest), the one the command line uses: the triage
+// page calls it through the wasm, so the two can never read a file differently.
+test('ingest: CSV quotes, doubled quotes, newlines in a field, semicolons, BOM; line numbers kept', () => {
+  const csv = '\ufeffid;auteur;texte;date\n1;Ann;"Bonjour; ""vite""\nsur deux lignes";2025-06-01T10:00:00Z\n2;Bob;Merci !;hier\n';
+  const r = glue.ingest(csv, 'auto');
+  assert.equal(r.format, 'csv');
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.messages.length, 2);
+  assert.equal(r.messages[0].text, 'Bonjour; "vite"\nsur deux lignes');
+  assert.equal(r.messages[0].author, 'Ann');
+  assert.equal(r.messages[0].time, Date.UTC(2025, 5, 1, 10));
+  assert.equal(r.messages[1].line, 4, 'the record after a two-line field starts on line 4');
+  assert.deepEqual(r.warnings.map((w) => w.line), [4], '"hier" is not a date: warned, message kept');
+});
+
+test('ingest: CSV rows that cannot be read are listed by line, the others kept', () => {
+  const r = glue.ingest('text,author\nhello,a\nun, deux, trois,x\n"never closed\n', 'csv');
+  assert.deepEqual(r.messages.map((m) => m.text), ['hello']);
+  assert.deepEqual(r.errors.map((e) => e.line), [3, 4]);
+  assert.throws(() => glue.ingest('a', 'xml'), /unknown input format "xml"/);
+  assert.match(glue.ingest('author,date\na,b\n', 'csv').errors[0].message, /text/);
+});
+
+test('ingest: JSON Lines and JSON arrays', () => {
+  const r = glue.ingest('{"text":"a","followers":"1,200"}\n\n{"text":\n"just a string"\n[1]\n', 'auto');
+  assert.equal(r.format, 'jsonl');
+  assert.deepEqual(r.messages.map((m) => [m.line, m.text]), [[1, 'a'], [4, 'just a string']]);
+  assert.equal(r.messages[0].reach, 1200);
+  assert.deepEqual(r.errors.map((e) => e.line), [3, 5]);
+  const arr = glue.ingest('[{"message":"x","id":7},{"nope":1}]', 'auto');
+  assert.equal(arr.format, 'json');
+  assert.deepEqual(arr.messages.map((m) => m.id), ['7']);
+  assert.match(arr.errors[0].message, /item 2/);
+});
+
+test('ingest: plain lines, format detection, times', () => {
+  assert.deepEqual(glue.ingest('a\n\n b \n', 'auto').messages.map((m) => [m.line, m.text.trim()]), [[1, 'a'], [3, 'b']]);
+  assert.equal(glue.ingest("Merci, c'est parfait", 'auto').format, 'lines', 'a comma in a sentence is not CSV');
+  assert.equal(glue.ingest('"text","author"\n"a","b"\n', 'auto').format, 'csv', 'a quoted CSV header');
+  assert.equal(glue.ingest('"a JSON string"\n', 'auto').format, 'jsonl');
+  assert.equal(glue.ingest('text,time\na,1717236000\nb,1717236000000\nc,soon\n', 'auto').messages.map((m) => m.time).join(), '1717236000000,1717236000000,');
+});

@@ -1,5 +1,5 @@
 // Fast checks without a browser or the wasm: the message guards, the verdict helpers, the
-// strings, the export parser, the manifests, the zip writer and the demo server.
+// strings, the manifests, the zip writer and the demo server.
 // They read the engine's lists from build/lib/taxonomy.js, which scripts/package.mjs generates
 // from the wasm build: no list of categories is typed here.
 import { describe, test } from 'node:test';
@@ -12,7 +12,6 @@ import { pathToFileURL } from 'node:url';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { ROOT, startServer } from './helpers.mjs';
 import { firefoxManifest, taxonomyScript, zip, GECKO_ID, GENERATED_LIB } from '../../scripts/package.mjs';
-import { parseInput, detectFormat, parseTime } from '../../www/parse.js';
 
 const TAXONOMY = join(GENERATED_LIB, 'taxonomy.js');
 if (!existsSync(TAXONOMY)) throw new Error(`${TAXONOMY} is missing: build the wasm and run node scripts/package.mjs first`);
@@ -219,52 +218,6 @@ describe('strings', () => {
     assert.equal(t('popupTabSummary', ['3', 'demo']), '3 messages triaged (demo)');
     assert.equal(t('nope'), '');
     assert.equal(i18n.translator(t)('nope'), 'nope', 'a missing string shows its key');
-  });
-});
-
-describe('the export parser', () => {
-  test('CSV: quotes, doubled quotes, newlines in a field, semicolons, BOM; line numbers kept', () => {
-    const csv = '\ufeffid;auteur;texte;date\n1;Ann;"Bonjour; ""vite""\nsur deux lignes";2025-06-01T10:00:00Z\n2;Bob;Merci !;hier\n';
-    const r = parseInput(csv);
-    assert.equal(r.format, 'csv');
-    assert.deepEqual(r.errors, []);
-    assert.equal(r.messages.length, 2);
-    assert.equal(r.messages[0].text, 'Bonjour; "vite"\nsur deux lignes');
-    assert.equal(r.messages[0].time, Date.UTC(2025, 5, 1, 10));
-    assert.equal(r.messages[1].line, 4, 'the record after a two-line field starts on line 4');
-    assert.deepEqual(r.warnings.map((w) => w.line), [4], '"hier" is not a date: warned, message kept');
-  });
-
-  test('CSV: rows that cannot be read are listed by line, the others kept', () => {
-    const r = parseInput('text,author\nhello,a\nun, deux, trois,x\n,b\n"never closed\n', 'csv');
-    assert.deepEqual(r.messages.map((m) => m.text), ['hello']);
-    assert.deepEqual(r.errors.map((e) => e.line).sort(), [3, 4, 5]);
-    assert.match(r.errors.find((e) => e.line === 3).message, /quote/);
-    assert.match(parseInput('author,date\na,b\n', 'csv').errors[0].message, /no text column/);
-  });
-
-  test('JSON Lines and JSON arrays', () => {
-    const r = parseInput('{"text":"a","followers":"1,200"}\n\n{"text":\n"just a string"\n[1]\n');
-    assert.equal(r.format, 'jsonl');
-    assert.deepEqual(r.messages.map((m) => [m.line, m.text]), [[1, 'a'], [4, 'just a string']]);
-    assert.equal(r.messages[0].reach, 1200);
-    assert.deepEqual(r.errors.map((e) => e.line), [3, 5]);
-    const arr = parseInput('[{"message":"x","id":7},{"nope":1}]');
-    assert.equal(arr.format, 'json');
-    assert.deepEqual(arr.messages.map((m) => m.id), ['7']);
-    assert.match(arr.errors[0].message, /^item 2/);
-  });
-
-  test('plain lines, format detection, times', () => {
-    assert.deepEqual(parseInput('a\n\n b \n').messages.map((m) => [m.line, m.text]), [[1, 'a'], [3, 'b']]);
-    assert.equal(detectFormat('Merci, c\'est parfait'), 'lines', 'a comma in a sentence is not CSV');
-    assert.equal(detectFormat('"text","author"\n"a","b"\n'), 'csv', 'a quoted CSV header');
-    assert.equal(detectFormat('"a JSON string"\n'), 'jsonl');
-    assert.equal(detectFormat('"Quoted," she said\n'), 'lines');
-    assert.equal(detectFormat('text,author\n'), 'csv');
-    assert.equal(parseTime(1717236000), 1717236000000, 'seconds');
-    assert.equal(parseTime('1717236000000'), 1717236000000, 'milliseconds');
-    assert.ok(Number.isNaN(parseTime('soon')));
   });
 });
 
