@@ -41,9 +41,9 @@ fn main() {
             let v = engine.triage_batch(&[Message { text: t.clone(), ..Default::default() }], &TriageOptions::default());
             fv.eat(serde_json::to_string(&v).unwrap().as_bytes());
         }
-        let mut scratch = sentinelle::model::Scratch::default();
+        let mut scratch = sentinelle::internals::Scratch::default();
         for t in &all {
-            let norm = sentinelle::normalise::normalise(t);
+            let norm = sentinelle::internals::normalise(t);
             fn_.eat(&norm.original_len.to_le_bytes());
             for n in &norm.chars {
                 fn_.eat(&(n.c as u32).to_le_bytes());
@@ -55,7 +55,7 @@ fn main() {
             }
             let tokens = &norm.tokens;
             let lex = engine.lexicon_scores(t);
-            let f = sentinelle::model::features_with_lexicon(&norm, model.bits, &lex);
+            let f = sentinelle::internals::features_with_lexicon(&norm, model.bits, &lex);
             // Buffers kept from the previous text change nothing.
             let again = scratch.features(&norm, model.bits, &lex);
             assert!(again.group_ends == f.group_ends && again.items == f.items, "{t:?}");

@@ -27,18 +27,18 @@
 //! The engine is plain Rust with no browser types: the same code runs in the `sentinelle`
 //! command line and, through the `web` module (wasm32 only), in the browser extension.
 
-pub mod lang;
+mod lang;
 mod error;
 mod hash;
 pub mod ingest;
 mod matcher;
-pub mod model;
-pub mod normalise;
-pub mod plan;
-pub mod reply;
-pub mod spike;
-pub mod taxonomy;
-pub mod triage;
+mod model;
+mod normalise;
+mod plan;
+mod reply;
+mod spike;
+mod taxonomy;
+mod triage;
 /// Training and cross-validated evaluation (the CLI's `train` and `eval`; not in the wasm).
 #[doc(hidden)]
 #[cfg(feature = "cli")]
@@ -48,8 +48,22 @@ pub mod train;
 #[cfg(any(target_arch = "wasm32", test))]
 mod web;
 
+/// What the benchmarks, the fingerprint and the tests reach inside the engine for: not the API.
+/// Nothing here is stable.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::model::{features_with_lexicon, Model, Scratch};
+    pub use crate::normalise::{normalise, Normalised};
+}
+
 pub use error::{Error, Result};
-pub use plan::{Plan, PlanError, PlanErrors, DEFAULT_PLAN_JSON};
+/// The crisis plan's document exactly as written in JSON (`docs/PLAN.md`), field by field; a
+/// [`Plan`] is its validated, compiled form.
+pub mod document {
+    pub use crate::plan::document::*;
+}
+
+pub use plan::{Plan, PlanError, PlanErrors, SpikeConfig, DEFAULT_PLAN_JSON};
 pub use reply::{Reply, ReplyContext};
 pub use spike::{SpikeDetector, SpikeState, SpikeStats, WindowReport};
 pub use taxonomy::{Category, Lang, Response, Severity, Signal};

@@ -261,7 +261,7 @@ fn shared_data_training_is_deterministic_and_its_model_loads() {
     let (a, report, table) = train("a");
     let (b, _, _) = train("b");
     assert_eq!(a, b, "same files, same options: same bytes");
-    let model = sentinelle::model::Model::from_bytes(&a).expect("the trained model loads");
+    let model = sentinelle::internals::Model::from_bytes(&a).expect("the trained model loads");
     assert_eq!(model.heads.len(), 14);
     assert!(model.heads.iter().all(|h| h.threshold > 0.0 && h.threshold < 1.0 && h.scale > 0.0), "{:?}", model.heads);
     let v: serde_json::Value = serde_json::from_str(&report).unwrap();

@@ -1,7 +1,7 @@
 //! Properties that must hold for any input, hostile or strange.
 
 use proptest::prelude::*;
-use sentinelle::normalise::normalise;
+use sentinelle::internals::normalise;
 use sentinelle::{Engine, Message, TriageOptions};
 use std::sync::OnceLock;
 

@@ -13,7 +13,7 @@
 //! Nothing is printed and nothing is dropped silently: a row that cannot be read is an
 //! [`Item::Error`] with its line (the row is left out), a field that cannot be read is an
 //! [`Item::Warning`] (the field is left out, the row stays). Only what stops the whole input is an
-//! [`Error`](crate::Error): a CSV header without a text column, a read error.
+//! [`Error`]: a CSV header without a text column, a read error.
 //!
 //! ```
 //! use sentinelle::ingest::{self, Format, Options};

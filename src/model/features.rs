@@ -263,7 +263,9 @@ pub(super) fn char_scale(n: usize) -> f32 {
     }
 }
 
-/// Computes the features of a message's tokens for a model of `bits` buckets.
+/// Computes the features of a message's tokens for a model of `bits` buckets, with no lexicon
+/// scores (what the tests compare the paths on).
+#[cfg(test)]
 pub fn features(norm: &Normalised, bits: u8) -> Features {
     features_with_lexicon(norm, bits, &[0.0; Category::COUNT])
 }

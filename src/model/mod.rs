@@ -21,10 +21,13 @@ mod features;
 mod format;
 mod scoring;
 
-pub use features::{features, features_with_lexicon, Feature, Features, Scratch};
+#[cfg(test)]
+pub(crate) use features::features;
+pub use features::{features_with_lexicon, Scratch};
+#[cfg(feature = "cli")] // training builds features from its stored examples
+pub(crate) use features::{Feature, Features};
 #[cfg(feature = "cli")] // training sets the lexicon prior at this bucket
 pub(crate) use features::lexicon_index;
-pub use format::MODEL_FORMAT;
 
 use crate::taxonomy::{Category, Lang};
 

@@ -281,7 +281,7 @@ impl Plan {
                 if inc.keywords.is_empty() {
                     c.err("incident.keywords", "an active incident needs keywords to recognise messages about it");
                 }
-                incident = Some(Incident { name: inc.name.clone(), statement });
+                incident = Some(Incident { statement });
             }
         }
 

@@ -8,7 +8,7 @@
 //! compiled form), `errors` (what validation reports).
 
 mod compile;
-mod document;
+pub(crate) mod document;
 mod errors;
 
 pub use document::*;
@@ -40,7 +40,6 @@ pub struct SpikeConfig {
 /// An active incident, compiled.
 #[derive(Debug, Clone)]
 pub struct Incident {
-    pub name: String,
     /// The holding statement per language, compiled once at validation.
     pub statement: BTreeMap<Lang, Template>,
 }
@@ -48,22 +47,22 @@ pub struct Incident {
 /// A validated, compiled plan.
 #[derive(Debug)]
 pub struct Plan {
-    pub doc: PlanDoc,
-    pub default_lang: Lang,
-    pub flag: PerCategory<f32>,
+    pub(crate) doc: PlanDoc,
+    pub(crate) default_lang: Lang,
+    pub(crate) flag: PerCategory<f32>,
     /// Per category: the score that is strong evidence on its own.
-    pub strong: PerCategory<f32>,
+    pub(crate) strong: PerCategory<f32>,
     /// Per category: how much quoted or reported evidence counts.
-    pub reported_factor: PerCategory<f32>,
-    pub foreign_factor: f32,
-    pub reach_followers: u64,
-    pub deadlines: [u32; Severity::COUNT],
-    pub responses: PerCategory<[Response; Severity::COUNT]>,
-    pub templates: Vec<Template>,
-    pub labels: BTreeMap<String, BTreeMap<Lang, String>>,
-    pub incident: Option<Incident>,
-    pub spike: SpikeConfig,
-    pub brand: Option<String>,
+    pub(crate) reported_factor: PerCategory<f32>,
+    pub(crate) foreign_factor: f32,
+    pub(crate) reach_followers: u64,
+    pub(crate) deadlines: [u32; Severity::COUNT],
+    pub(crate) responses: PerCategory<[Response; Severity::COUNT]>,
+    pub(crate) templates: Vec<Template>,
+    pub(crate) labels: BTreeMap<String, BTreeMap<Lang, String>>,
+    pub(crate) incident: Option<Incident>,
+    pub(crate) spike: SpikeConfig,
+    pub(crate) brand: Option<String>,
     pub(crate) matcher: Matcher,
     pub(crate) rules: Vec<CompiledRule>,
     /// Per category, what opens the gate for the model's evidence (empty: always open).
@@ -108,6 +107,21 @@ pub(crate) enum RuleRef {
 pub const BUILTIN_VARIABLES: &[&str] = &["author", "brand", "agent", "link"];
 
 impl Plan {
+    /// The document this plan was compiled from, as written.
+    pub fn document(&self) -> &PlanDoc {
+        &self.doc
+    }
+
+    /// The spike detection settings, for a [`crate::SpikeDetector`].
+    pub fn spike(&self) -> SpikeConfig {
+        self.spike
+    }
+
+    /// The ids of the reply templates for a category in a language, in the plan's order.
+    pub fn template_ids(&self, category: Category, lang: Lang) -> Vec<&str> {
+        self.templates.iter().filter(|t| t.category == category && t.lang == lang).map(|t| t.id.as_str()).collect()
+    }
+
     /// The embedded default plan.
     pub fn default_plan() -> Plan {
         // The default plan is checked by the test suite; failing here is a build defect.

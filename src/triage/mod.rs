@@ -64,7 +64,7 @@ struct Analysis {
 }
 
 impl Engine {
-    /// An engine with the embedded model, when it loads (see [`crate::model::default_model`]).
+    /// An engine with the embedded model (`data/model.bin`), when it loads.
     pub fn new(plan: Plan) -> Engine {
         Engine::with_model(plan, crate::model::default_model())
     }

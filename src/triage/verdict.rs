@@ -69,6 +69,7 @@ pub struct SignalEvidence {
 
 /// How many fields a [`Verdict`] has (some are left out when empty): the packed browser form
 /// announces it, and its reader refuses a verdict with more.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "read by the packed stream, which only the wasm builds"))]
 pub const VERDICT_FIELDS: usize = 13;
 
 /// The engine's answer for one message. A heuristic to help a person decide, not a judgement.

@@ -37,7 +37,7 @@ impl Engine {
             Some(json) => Plan::from_json(&json).map_err(js_error)?,
             None => Plan::from_json(crate::DEFAULT_PLAN_JSON).map_err(js_error)?,
         };
-        let spikes = SpikeDetector::new(plan.spike);
+        let spikes = SpikeDetector::new(plan.spike());
         Ok(Engine { core: Core::new(plan), spikes })
     }
 

@@ -161,7 +161,7 @@ pub fn eval_cmd(args: &[String]) -> Result<bool, String> {
     if let Some(model_path) = f.get("model") {
         // Test mode: the shipped model on withheld files of a known shape.
         let bytes = std::fs::read(model_path).map_err(|e| format!("cannot read {model_path}: {e}"))?;
-        let model = sentinelle::model::Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
+        let model = sentinelle::internals::Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
         let mut thresholds = std::collections::BTreeMap::new();
         let mut cv = std::collections::BTreeMap::new();
         // The training report beside the model (`data/model.json` for `data/model.bin`) holds each

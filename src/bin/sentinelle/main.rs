@@ -84,10 +84,10 @@ fn plan(args: &[String]) -> Result<bool, String> {
                 Ok(p) => {
                     println!(
                         "{file}: valid plan {:?} (version {}), {} templates, {} lexicon entries",
-                        p.doc.name,
-                        p.doc.version,
-                        p.templates.len(),
-                        p.doc.categories.values().flat_map(|c| &c.terms).map(|t| t.terms.len()).sum::<usize>()
+                        p.document().name,
+                        p.document().version,
+                        p.document().templates.len(),
+                        p.document().categories.values().flat_map(|c| &c.terms).map(|t| t.terms.len()).sum::<usize>()
                     );
                     Ok(true)
                 }

@@ -13,12 +13,13 @@ pub fn timeline(args: &[String]) -> Result<bool, String> {
     let input = f.one_input()?;
     let time_field = f.get("time-field");
     let format = OutputFormat::from_flag(f.get("format"))?;
-    let mut plan = crate::load_plan(f.get("plan"))?;
+    let plan = crate::load_plan(f.get("plan"))?;
+    let mut spike = plan.spike();
     if let Some(w) = f.get("window") {
         let m: u32 = w.parse().ok().filter(|m| *m > 0).ok_or_else(|| format!("--window {w}: a whole number of minutes, at least 1"))?;
-        plan.spike.window_ms = m as i64 * 60_000;
+        spike.window_ms = m as i64 * 60_000;
     }
-    let mut detector = SpikeDetector::new(plan.spike);
+    let mut detector = SpikeDetector::new(spike);
     let engine = Engine::new(plan);
     let options = sentinelle::ingest::Options { time_required: true, ..ingest_options(&f)? };
     let mut problems = Problems::default();
