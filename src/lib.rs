@@ -63,9 +63,9 @@ pub mod document {
     pub use crate::plan::document::*;
 }
 
-pub use plan::{Plan, PlanError, PlanErrors, SpikeConfig, DEFAULT_PLAN_JSON};
+pub use plan::{Plan, PlanError, PlanErrors, DEFAULT_PLAN_JSON};
 pub use reply::{Reply, ReplyContext};
-pub use spike::{SpikeDetector, SpikeState, SpikeStats, WindowReport};
+pub use spike::{SpikeConfig, SpikeDetector, SpikeState, SpikeStats, WindowReport};
 pub use taxonomy::{Category, Lang, Response, Severity, Signal};
 pub use triage::{CategoryScore, Engine, Evidence, Message, SignalEvidence, TriageOptions, Verdict};
 

@@ -14,7 +14,6 @@
 //!   a spike). A run of messages far *behind* the newest is a clock set back: the detector
 //!   re-anchors on them instead of dropping everything that follows.
 
-use crate::plan::SpikeConfig;
 use crate::taxonomy::Category;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -63,6 +62,18 @@ pub struct SpikeStats {
     pub forward_jumps: u64,
     /// Backward clock jumps the detector re-anchored on.
     pub backward_jumps: u64,
+}
+
+/// Spike detection settings, in the engine's units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpikeConfig {
+    pub window_ms: i64,
+    pub baseline_windows: u32,
+    pub min_count: u32,
+    pub elevated_ratio: f32,
+    pub spike_ratio: f32,
+    pub max_lateness_ms: i64,
+    pub max_gap_ms: i64,
 }
 
 #[derive(Debug, Clone)]

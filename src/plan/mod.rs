@@ -15,6 +15,7 @@ pub use document::*;
 pub use errors::{PlanError, PlanErrors};
 
 use crate::matcher::Matcher;
+use crate::spike::SpikeConfig;
 use crate::reply::Template;
 use crate::taxonomy::{Category, Lang, PerCategory, Response, Severity, Signal};
 use std::collections::BTreeMap;
@@ -25,17 +26,6 @@ pub const DEFAULT_PLAN_JSON: &str = include_str!("../../data/plan.default.json")
 /// The plan format version this engine reads.
 pub const PLAN_VERSION: u32 = 1;
 
-/// Spike detection settings, in the engine's units.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SpikeConfig {
-    pub window_ms: i64,
-    pub baseline_windows: u32,
-    pub min_count: u32,
-    pub elevated_ratio: f32,
-    pub spike_ratio: f32,
-    pub max_lateness_ms: i64,
-    pub max_gap_ms: i64,
-}
 
 /// An active incident, compiled.
 #[derive(Debug, Clone)]
