@@ -1,5 +1,6 @@
 // The messages both wasm benchmarks triage: real texts from ../shared/data, cut or filled with
 // the next texts to 200 characters, a fixed spread-out sample so every run measures the same messages.
+import { sharedData } from '../tests/browser/shared-data.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +14,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * real texts, 48 % in texts padded with themselves). bench/common/mod.rs builds the same ones.
  */
 export function benchSample(total) {
-  const data = ['../shared/data', '../../shared/data'].map((d) => path.resolve(ROOT, d)).find((d) => fs.existsSync(d));
-  if (!data) throw new Error('../shared/data not found');
+  const data = sharedData();
   const texts = [];
   for (const f of fs.readdirSync(data).filter((f) => f.endsWith('.jsonl')).sort()) {
     const file = [];

@@ -2,6 +2,9 @@
 //! and the library's export reader (`sentinelle::ingest`) it stands on, on the exports in
 //! `tests/fixtures/`. Tests named `shared_data_…` need `../shared/data` beside the checkout.
 
+#[path = "common/shared_data.rs"]
+mod shared_data;
+use shared_data::shared_data;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -189,7 +192,7 @@ fn shared_data_eval_scores_a_withheld_file_of_a_known_shape_next_to_its_cross_va
     // A "withheld" file: real FTR rows under a test-split name, labels and all.
     let dir = std::env::temp_dir().join(format!("sentinelle-eval-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let rows: String = std::fs::read_to_string("../shared/data/ftr_racism_fr.jsonl").expect("../shared/data beside the checkout").lines().step_by(10).map(|l| format!("{l}\n")).collect();
+    let rows: String = std::fs::read_to_string(shared_data("ftr_racism_fr.jsonl")).unwrap().lines().step_by(10).map(|l| format!("{l}\n")).collect();
     let test = dir.join("ftr_racism_fr_test.jsonl");
     std::fs::write(&test, &rows).unwrap();
     let (code, out, err) = run(&["eval", "--model", "data/model.bin", "--report", "data/model.json", test.to_str().unwrap()], b"");
@@ -202,7 +205,7 @@ fn shared_data_eval_scores_a_withheld_file_of_a_known_shape_next_to_its_cross_va
     assert_eq!(cells[5], report_cv("ftr_racism_fr"), "the data set's CV from the training report, side by side: {line}");
     // MLMA's French test is scored as MLMA-fr (its CV, not MLMA-en's), although its name also
     // starts with "mlma_hate", as MLMA-en's does.
-    let mlma: String = std::fs::read_to_string("../shared/data/mlma_hate_fr.jsonl").unwrap().lines().step_by(10).map(|l| format!("{l}\n")).collect();
+    let mlma: String = std::fs::read_to_string(shared_data("mlma_hate_fr.jsonl")).unwrap().lines().step_by(10).map(|l| format!("{l}\n")).collect();
     let test = dir.join("mlma_hate_fr_test.jsonl");
     std::fs::write(&test, format!("\u{feff}{mlma}")).unwrap(); // with a byte-order mark
     let (code, out, err) = run(&["eval", "--model", "data/model.bin", "--report", "data/model.json", test.to_str().unwrap()], b"");
@@ -244,7 +247,7 @@ fn shared_data_training_is_deterministic_and_its_model_loads() {
     let dir = std::env::temp_dir().join(format!("sentinelle-train-{}", std::process::id()));
     let data = dir.join("data");
     std::fs::create_dir_all(&data).unwrap();
-    for entry in std::fs::read_dir("../shared/data").expect("../shared/data beside the checkout") {
+    for entry in std::fs::read_dir(shared_data("")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "jsonl") {
             let rows: String = std::fs::read_to_string(&path).unwrap().lines().take(120).map(|l| format!("{l}\n")).collect();

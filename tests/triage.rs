@@ -1,5 +1,8 @@
 //! Triage behaviour the golden cases do not pin down: incidents, replies, spikes, options.
 
+#[path = "common/shared_data.rs"]
+mod shared_data;
+use shared_data::shared_data;
 use sentinelle::{Category, Engine, Lang, Message, Plan, Response, Severity, TriageOptions, DEFAULT_PLAN_JSON};
 
 fn msg(text: &str) -> Message {
@@ -129,8 +132,8 @@ fn the_model_adds_recall_with_evidence_where_the_plan_gives_it_a_foothold() {
 
 /// The first `n` texts labelled `label` in a data set of `../shared/data`.
 fn sentinelle_rows(stem: &str, label: &str, n: usize) -> Vec<String> {
-    let path = format!("../shared/data/{stem}.jsonl");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e} (the tests need the shared data beside the checkout)"));
+    let path = shared_data(&format!("{stem}.jsonl"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|v| v["label"] == label)

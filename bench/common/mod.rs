@@ -1,4 +1,7 @@
-//! What the examples share: the real texts they run on.
+//! What the benchmarks share: the real texts they run on.
+
+#[path = "../../tests/common/shared_data.rs"]
+mod shared_data;
 
 /// Every text of ../shared/data, file by file in name order; with `pad`, each non-empty one made
 /// exactly 200 characters long (the budgets' message size): cut, or followed by the next texts of
@@ -7,7 +10,7 @@
 /// n-gram work is repeated words in real texts, 48 % in texts padded with themselves).
 /// `bench/sample.mjs` builds the same messages for the wasm benchmarks.
 pub fn texts(pad: bool) -> Vec<String> {
-    let dir = ["../shared/data", "../../shared/data"].into_iter().find(|d| std::path::Path::new(d).is_dir()).expect("../shared/data");
+    let dir = shared_data::shared_data("");
     let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "jsonl")).collect();
     files.sort();
     let mut texts = Vec::new();

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './helpers.mjs';
+import { sharedData } from './shared-data.mjs';
 import { buildEngine, PACK_FORMAT, planErrors, startEngine, triage, triageOptions, unpackVerdicts } from '../../extension/lib/engine.js';
 
 const PKG = process.env.SENTINELLE_PKG || join(ROOT, 'build', 'pkg');
@@ -134,7 +135,7 @@ test('an invalid plan throws, listing its errors; buildEngine returns them inste
 test('shared data: packed verdicts read back as the objects the engine builds, on real texts', () => {
   // Every 40th text of ../shared/data, the batch above, and the odd ones: astral characters,
   // a text over the engine's limit, quotes (reported speech).
-  const dir = join(ROOT, '..', 'shared', 'data');
+  const dir = sharedData();
   const texts = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()
     .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l, i) => l && i % 40 === 0).map((l) => JSON.parse(l).text ?? ''));
   texts.push(...BATCH.map((m) => m.text), '𝕍𝕠𝕦𝕤 ê𝕥𝕖𝕤 des escrocs 🤬🤬', 'il m\'a dit « vous êtes des escrocs »', 'arnaque '.repeat(800));
