@@ -413,3 +413,39 @@ fn triage_reads_a_fixture_file_and_reports_its_bad_lines() {
         assert!(err.contains(want), "{want}: {err}");
     }
 }
+
+#[test]
+fn eval_verdicts_scores_what_the_engine_decides_on_taxonomy_rows() {
+    // The figures the command prints are recomputed here from the library's verdicts: a table
+    // that printed anything else (a head's score, a constant) fails.
+    let path = "tests/fixtures/taxonomy_labelled.jsonl";
+    let (code, out, err) = run(&["eval", "--verdicts", path], b"");
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let engine = sentinelle::Engine::with_default_plan();
+    let batch: Vec<sentinelle::Message> = rows.iter().map(|r| sentinelle::Message { text: r["text"].as_str().unwrap().into(), ..Default::default() }).collect();
+    let verdicts = engine.triage_batch(&batch, &sentinelle::TriageOptions::default());
+    let right = |keep: &dyn Fn(&serde_json::Value) -> bool| {
+        let kept: Vec<usize> = (0..rows.len()).filter(|&i| keep(&rows[i])).collect();
+        let hits = kept.iter().filter(|&&i| verdicts[i].primary.as_str() == rows[i]["primary"]).count();
+        (kept.len(), format!("{:.1}", 100.0 * hits as f64 / kept.len() as f64))
+    };
+    let (n, all) = right(&|_| true);
+    let (n_clear, clear) = right(&|r| !r["ambiguous"].as_bool().unwrap());
+    let severity = (0..rows.len()).filter(|&i| verdicts[i].severity.as_str() == rows[i]["severity"]).count();
+    let line = out.lines().find(|l| l.starts_with(&format!("| {path} |"))).unwrap_or_else(|| panic!("{out}"));
+    let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+    assert_eq!(cells[2], n.to_string());
+    assert_eq!(cells[3], format!("**{all}**"));
+    assert_eq!(cells[5], format!("{:.1}", 100.0 * severity as f64 / rows.len() as f64));
+    assert!(cells[7].starts_with(&format!("{n_clear}, {clear}, ")), "{line}");
+    assert!(cells[8].contains("en ") && cells[8].contains("fr "), "per language: {line}");
+    // A file that is neither taxonomy-labelled nor a known data set is refused, and says why.
+    let unknown = std::env::temp_dir().join(format!("unknown_set_{}.jsonl", std::process::id()));
+    std::fs::write(&unknown, "{\"text\":\"bonjour\",\"label\":\"x\"}\n").unwrap();
+    let (code, out, err) = run(&["eval", "--verdicts", path, unknown.to_str().unwrap()], b"");
+    std::fs::remove_file(&unknown).ok();
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("not a known data set"), "{err}");
+    assert!(out.contains(&format!("| {path} |")), "the other file is still scored: {out}");
+}

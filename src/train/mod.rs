@@ -15,6 +15,7 @@
 //! metrics.rs   scores, thresholds, stratified folds                   ├─ cv.rs: cross-validation,
 //! shift.rs     the topic-shift probe (a Shift's lexicon prior)        │  stacking, train_model
 //! evaluate.rs  the shipped model on withheld files; landings ─────────┘
+//! verdicts.rs  the whole verdict on taxonomy-labelled files and the public sets
 //! ```
 
 mod cv;
@@ -23,6 +24,7 @@ mod evaluate;
 mod metrics;
 mod sgd;
 mod shift;
+mod verdicts;
 
 pub use cv::{aux_index, cross_validate, cross_validate_all, train_model, Corpora, CvResult, AUX_SCALE, STACK_MARGIN};
 pub use datasets::{head_target, load, spec, spec_for_file, teacher, Corpus, DatasetSpec, Decision, Example, HeadSpec, Shift, DATASETS, HEADS};
@@ -30,3 +32,4 @@ pub use evaluate::{evaluate_file, landings, FileScore, Landing};
 pub use metrics::{best_thresholds, decide, score, stratified_folds, Metric};
 pub use sgd::{prune, quantise, train_dense, TrainOptions, PRUNE};
 pub use shift::{shift_probe, ShiftProbe};
+pub use verdicts::{score_file, FileVerdicts, PerCategoryScore, PublicScore, Slice, TaxonomyScore};

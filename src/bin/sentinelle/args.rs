@@ -12,6 +12,7 @@ pub const USAGE: &str = "usage:
   sentinelle train [--data DIR] [--out data/model.bin] [--report data/model.json] [--folds 10] [--bits 18]
   sentinelle eval  [--data DIR] [--folds 10] [--card data/MODEL_CARD.md] [--only STEM,…]
   sentinelle eval  --model data/model.bin [--report data/model.json] TEST.jsonl…
+  sentinelle eval  --verdicts FILE… [--plan FILE] [--card data/MODEL_CARD.md]
 
 Reads CSV with a header row (`,`, `;` or tab), JSONL (one object per line with a \"text\" field,
 optional \"id\", \"author\", \"time\"…), a JSON array of such objects, or plain text with one message
