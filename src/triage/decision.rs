@@ -4,6 +4,7 @@
 
 use super::*;
 use super::replies::suggest;
+use super::decider;
 
 impl Engine {
     /// [`Engine::triage_one`] with buffers kept from the batch's previous messages.
@@ -23,16 +24,31 @@ impl Engine {
         let Analysis { lang, mut miss, mut evidence, negated_only, reported_only, signals, about_incident, refs } =
             self.analyse(text, msg.lang.as_deref().and_then(Lang::parse), scratch);
         let Scratch { model: model_scratch, norm, chars } = scratch;
+        let has = |signal: Signal| signals.iter().any(|s| s.signal == signal);
+        let reach = has(Signal::Reach) || msg.reach.is_some_and(|r| r >= plan.reach_followers);
+        let many = has(Signal::ManyAffected);
+        let open: PerCategory<bool> = std::array::from_fn(|c| {
+            let gate = &self.plan.gates[c];
+            gate.is_empty() || refs.iter().any(|(r, _, _)| gate.contains(r))
+        });
+        // The plan's own evidence, before the model's.
+        let lexicon: PerCategory<f32> = miss.map(|m| 1.0 - m);
+        let mut probabilities = Vec::new();
         if let Some(model) = &self.model {
-            let open: PerCategory<bool> = std::array::from_fn(|c| {
-                let gate = &self.plan.gates[c];
-                gate.is_empty() || refs.iter().any(|(r, _, _)| gate.contains(r))
-            });
+            // Every head at once (the sums are computed for all of them in one pass anyway): the
+            // plan's evidence path reads some, the decision all.
+            probabilities = model.score(model_scratch, norm, &lexicon, &vec![true; model.heads.len()]);
             // The lexicons saw the category only negated: the model keeps half. Only in quotes or
             // reported speech: the author is not saying it, so the model, which cannot tell, is vetoed.
             let damp: PerCategory<f32> = std::array::from_fn(|c| if reported_only[c] { 0.0 } else if negated_only[c] { 0.5 } else { 1.0 });
-            self.apply_model(model, model_scratch, norm, chars, lang, &damp, &open, &mut miss, &mut evidence);
+            self.apply_model(model, model_scratch, norm, chars, lang, &probabilities, &damp, &open, &mut miss, &mut evidence);
         }
+        let decided = self.decider.as_ref().map(|d| {
+            let input = decider::DecisionInput { lexicon: &lexicon, negated_only: &negated_only, reported_only: &reported_only, probabilities: &probabilities, reach, many, lang };
+            let mut x = Vec::new();
+            decider::features(&input, &d.slots, &mut x);
+            d.probabilities(&x)
+        });
 
         // Indexed by `Category::index`.
         let mut score = [0.0f32; Category::COUNT];
@@ -61,11 +77,27 @@ impl Engine {
                 .then(score[b.index()].total_cmp(&score[a.index()]))
                 .then(a.cmp(b))
         });
-        let primary = flagged.first().copied().unwrap_or(Category::Other);
-
-        let has = |signal: Signal| signals.iter().any(|s| s.signal == signal);
-        let reach = has(Signal::Reach) || msg.reach.is_some_and(|r| r >= plan.reach_followers);
-        let many = has(Signal::ManyAffected);
+        let primary = match &decided {
+            None => flagged.first().copied().unwrap_or(Category::Other),
+            Some(p) => {
+                // A category whose `model_gate` is closed, with no `model_confident` to open it,
+                // leads only on the plan's own words: the administrator's veto.
+                let vetoed = |c: Category| !open[c.index()] && plan.model_confident[c.index()].is_none() && score[c.index()] < plan.flag[c.index()];
+                let best = Category::ALL.iter().copied().filter(|c| !vetoed(*c)).fold(Category::Other, |b, c| if p[c.index()] > p[b.index()] { c } else { b });
+                if best != Category::Other {
+                    // The decision's primary leads; the plan's other flags follow it.
+                    flagged.retain(|c| *c != best);
+                    flagged.insert(0, best);
+                    score[best.index()] = score[best.index()].max(round3(p[best.index()]));
+                    if evidence[best.index()].is_empty() {
+                        if let Some(model) = &self.model {
+                            evidence[best.index()] = self.strongest_head_words(model, model_scratch, norm, chars, &probabilities, best);
+                        }
+                    }
+                }
+                best
+            }
+        };
         let spiking = opts.spiking.contains(&primary);
         let mut severity = if primary.is_crisis_risk() {
             let strong = plan.strong[primary.index()];

@@ -9,12 +9,14 @@
 //! The parts: `evidence` (the plan's words and rules), `model_evidence` (the learned heads),
 //! `decision` (primary, severity, response, deadline), `replies`, and `verdict` (the types).
 
+mod decider;
 mod decision;
 mod evidence;
 mod model_evidence;
 mod replies;
 mod verdict;
 
+pub use decider::DecisionFile;
 pub use verdict::*;
 
 use crate::lang;
@@ -34,6 +36,8 @@ pub const MAX_CHARS: usize = 20_000;
 pub struct Engine {
     plan: Plan,
     model: Option<Model>,
+    /// The learned decision of the primary category (`None`: the plan's hand-wired order).
+    decider: Option<decider::Decider>,
     /// Buffers and the model's word cache, kept from batch to batch (see [`Engine::triage_batch`]).
     scratch: Mutex<Scratch>,
 }
@@ -71,11 +75,50 @@ impl Engine {
 
     /// An engine with the given model, or with lexicons and rules only.
     pub fn with_model(plan: Plan, model: Option<Model>) -> Engine {
-        Engine { plan, model, scratch: Mutex::default() }
+        let decider = model.as_ref().and_then(decider::Decider::default_for);
+        Engine { plan, model, decider, scratch: Mutex::default() }
     }
 
     pub fn model(&self) -> Option<&Model> {
         self.model.as_ref()
+    }
+
+    /// The same engine deciding the primary category with `decision` instead of the shipped one;
+    /// `None`: by the plan's hand-wired order (the crisis risks first, then the higher score).
+    /// For training and evaluation.
+    #[doc(hidden)]
+    pub fn with_decision(mut self, decision: Option<&DecisionFile>) -> crate::Result<Engine> {
+        self.decider = match (decision, &self.model) {
+            (Some(file), Some(model)) => Some(decider::Decider::from_file(file, model)?),
+            (Some(_), None) => return Err(crate::Error::invalid("a decision needs the model whose heads it reads")),
+            (None, _) => None,
+        };
+        Ok(self)
+    }
+
+    /// What the learned decision reads of `text` (the language guessed), for the model's heads
+    /// named in `heads`; `None` without a model. For training the decision.
+    #[doc(hidden)]
+    pub fn decision_features(&self, text: &str, heads: &[String]) -> Option<Vec<f32>> {
+        let model = self.model.as_ref()?;
+        let slots: Vec<Option<usize>> = heads.iter().map(|h| model.head_index(h)).collect();
+        let mut scratch = Scratch::default();
+        let a = self.analyse(text, None, &mut scratch);
+        let lexicon = a.miss.map(|m| 1.0 - m);
+        let probabilities = model.score(&mut scratch.model, &scratch.norm, &lexicon, &vec![true; model.heads.len()]);
+        let has = |s: Signal| a.signals.iter().any(|x| x.signal == s);
+        let input = decider::DecisionInput {
+            lexicon: &lexicon,
+            negated_only: &a.negated_only,
+            reported_only: &a.reported_only,
+            probabilities: &probabilities,
+            reach: has(Signal::Reach),
+            many: has(Signal::ManyAffected),
+            lang: a.lang,
+        };
+        let mut out = Vec::new();
+        decider::features(&input, &slots, &mut out);
+        Some(out)
     }
 
     /// The lexicon-and-rule score of every category, in [`Category::ALL`] order: what the model

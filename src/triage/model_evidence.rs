@@ -11,15 +11,14 @@ impl Engine {
     /// threshold lands on the category's flag threshold. A category the lexicons saw only negated
     /// keeps half; only reported, or with its model gate closed, none.
     #[allow(clippy::too_many_arguments, reason = "the analysis parts it updates, named")]
-    pub(super) fn apply_model(&self, model: &Model, scratch: &mut crate::model::Scratch, norm: &Normalised, chars: &[char], lang: Lang, damp: &PerCategory<f32>, gate_open: &PerCategory<bool>, miss: &mut PerCategory<f32>, evidence: &mut PerCategory<Vec<Evidence>>) {
-        let lex: PerCategory<f32> = miss.map(|m| 1.0 - m);
+    pub(super) fn apply_model(&self, model: &Model, scratch: &crate::model::Scratch, norm: &Normalised, chars: &[char], lang: Lang, probs: &[Option<f32>], damp: &PerCategory<f32>, gate_open: &PerCategory<bool>, miss: &mut PerCategory<f32>, evidence: &mut PerCategory<Vec<Evidence>>) {
         // Several heads can speak for one category (one per data set): the strongest counts, or
         // their mean, or the weakest, as the plan says (`model_heads`).
-        // Heads of another language are not even scored, nor, when the strongest counts, heads
-        // whose weight below is 0 whatever they say (damped to nothing, or gate closed with no
+        // Heads of another language do not count, nor, when the strongest counts, heads whose
+        // weight below is 0 whatever they say (damped to nothing, or gate closed with no
         // `model_confident` to open it): under the strongest, a weight of 0 changes no score
         // and, under a flag threshold above 0, gives no evidence, so skipping them changes
-        // nothing. Under the mean or the weakest a 0 counts: those heads are all scored.
+        // nothing. Under the mean or the weakest a 0 counts: those heads all count.
         let needed = |c: Category| {
             let i = c.index();
             let zero = damp[i] == 0.0 || (!gate_open[i] && self.plan.model_confident[i].is_none());
@@ -27,15 +26,9 @@ impl Engine {
         };
         let targets: Vec<Option<Category>> =
             (0..model.heads.len()).map(|h| model.target(h).filter(|(c, l)| l.is_none_or(|l| l == lang) && needed(*c)).map(|(c, _)| c)).collect();
-        let wanted: Vec<bool> = targets.iter().map(Option::is_some).collect();
-        if !wanted.contains(&true) {
-            return;
-        }
-        let tokens = &norm.tokens;
-        let probs = model.score(scratch, norm, &lex, &wanted);
         let mut best: PerCategory<Option<(f32, usize)>> = [None; Category::COUNT];
         let mut sums = [(0.0f32, 0u32); Category::COUNT];
-        for (h, (cat, p)) in targets.iter().zip(&probs).enumerate() {
+        for (h, (cat, p)) in targets.iter().zip(probs).enumerate() {
             let (Some(cat), Some(p)) = (cat, p) else { continue };
             let head = &model.heads[h];
             let flag = self.plan.flag[cat.index()];
@@ -66,20 +59,43 @@ impl Engine {
             miss[c] *= 1.0 - w;
             let (cat, flag) = (Category::ALL[c], self.plan.flag[c]);
             if w >= flag {
-                // The words that pushed the score up most are the model's evidence.
-                let contrib = model.evidence(scratch, head, tokens.len());
-                let mut order: Vec<usize> = (0..tokens.len())
-                    .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(norm.text_of(&tokens[i])))
-                    .collect();
-                order.sort_by(|a, b| contrib[*b].total_cmp(&contrib[*a]));
-                // Words that carry real weight only: at least half the strongest one's share.
-                let top = order.first().map_or(0.0, |&i| contrib[i]);
-                for &i in order.iter().take(2).filter(|&&i| contrib[i] >= 0.5 * top) {
-                    let t = &tokens[i];
-                    let text: String = chars[t.start as usize..t.end as usize].iter().collect();
-                    push_evidence(&mut evidence[cat.index()], Evidence { start: t.start, end: t.end, text, rule: format!("model:{}", model.heads[head].name), reported: false });
+                for ev in head_words(model, scratch, norm, chars, head) {
+                    push_evidence(&mut evidence[cat.index()], ev);
                 }
             }
         }
     }
+
+    /// Evidence for a category the learned decision chose with no word of the plan's: the words
+    /// that weighed most in the most confident head that speaks for it, in any language. Empty
+    /// when no head speaks for the category.
+    pub(super) fn strongest_head_words(&self, model: &Model, scratch: &crate::model::Scratch, norm: &Normalised, chars: &[char], probs: &[Option<f32>], category: Category) -> Vec<Evidence> {
+        let best = (0..model.heads.len())
+            .filter(|&h| model.heads[h].category == Some(category))
+            .filter_map(|h| probs.get(h).copied().flatten().map(|p| (h, p)))
+            .fold(None, |b: Option<(usize, f32)>, (h, p)| if b.is_none_or(|(_, q)| p > q) { Some((h, p)) } else { b });
+        best.map_or_else(Vec::new, |(h, _)| head_words(model, scratch, norm, chars, h))
+    }
+}
+
+/// The words that pushed a head's score up most: up to two, each with at least half the
+/// strongest one's share.
+fn head_words(model: &Model, scratch: &crate::model::Scratch, norm: &Normalised, chars: &[char], head: usize) -> Vec<Evidence> {
+    let tokens = &norm.tokens;
+    let contrib = model.evidence(scratch, head, tokens.len());
+    let mut order: Vec<usize> = (0..tokens.len())
+        .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(norm.text_of(&tokens[i])))
+        .collect();
+    order.sort_by(|a, b| contrib[*b].total_cmp(&contrib[*a]));
+    let top = order.first().map_or(0.0, |&i| contrib[i]);
+    order
+        .iter()
+        .take(2)
+        .filter(|&&i| contrib[i] >= 0.5 * top)
+        .map(|&i| {
+            let t = &tokens[i];
+            let text: String = chars[t.start as usize..t.end as usize].iter().collect();
+            Evidence { start: t.start, end: t.end, text, rule: format!("model:{}", model.heads[head].name), reported: false }
+        })
+        .collect()
 }

@@ -1,0 +1,145 @@
+//! The learned decision: which category leads a verdict, decided from all the evidence at once —
+//! the plan's lexicon and rule score per category, negation and reported speech, the model heads'
+//! log-odds, the reach and many-people signals, per language — by a softmax regression trained on
+//! messages labelled by the plan's taxonomy (`sentinelle train --decision`, `src/train/decision.rs`).
+//!
+//! Hand-wired, the same evidence lost points the heads had (a gate closed, the strongest head
+//! counted alone) and had no notion of a French customer-service message; learned, each piece
+//! weighs what the labelled messages say it weighs. The plan stays in charge of the rest: its
+//! terms still flag categories and give the highlighted spans, a `model_gate` still vetoes, and
+//! severity and response follow from the primary category by the plan's rules.
+
+use crate::error::Error;
+use crate::model::Model;
+use crate::taxonomy::{Category, Lang, PerCategory};
+use serde::{Deserialize, Serialize};
+
+/// The decision shipped with the model, embedded at build time.
+pub(crate) const DEFAULT_DECISION_JSON: &str = include_str!("../../data/decision.json");
+
+/// The decision file's format.
+pub(crate) const DECISION_FORMAT: u32 = 1;
+
+/// Per language block: 12 lexicon scores, 12 negated-only, 12 reported-only, one log-odds per
+/// head, reach, many people, and a constant.
+const FIXED: usize = 3 * Category::COUNT + 3;
+
+/// The decision as stored (`data/decision.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionFile {
+    pub format: u32,
+    /// The model heads whose log-odds it reads, by name, in feature order.
+    pub heads: Vec<String>,
+    /// Per category (the plan's order), one weight per feature.
+    pub weights: Vec<Vec<f32>>,
+    pub bias: Vec<f32>,
+    /// What it was trained on, for the model card.
+    #[serde(default)]
+    pub trained_on: Vec<String>,
+}
+
+/// What the decision reads of one message.
+pub(crate) struct DecisionInput<'a> {
+    /// The plan's lexicon-and-rule score per category, before the model's evidence.
+    pub lexicon: &'a PerCategory<f32>,
+    pub negated_only: &'a PerCategory<bool>,
+    pub reported_only: &'a PerCategory<bool>,
+    /// Every head's probability, by the model's head order (`None`: not scored).
+    pub probabilities: &'a [Option<f32>],
+    pub reach: bool,
+    pub many: bool,
+    pub lang: Lang,
+}
+
+/// How many features a decision over `heads` heads reads.
+pub(crate) fn feature_count(heads: usize) -> usize {
+    Lang::COUNT * (FIXED + heads)
+}
+
+/// The features of `input`; `slots` maps each of the decision's heads to the model's (`None`: the
+/// model has no such head, and its feature stays 0). Only the message's language's block is
+/// filled: each language learns its own weights.
+pub(crate) fn features(input: &DecisionInput, slots: &[Option<usize>], out: &mut Vec<f32>) {
+    out.clear();
+    out.resize(feature_count(slots.len()), 0.0);
+    let block = FIXED + slots.len();
+    let at = input.lang as usize * block;
+    let x = &mut out[at..at + block];
+    let n = Category::COUNT;
+    for c in 0..n {
+        x[c] = input.lexicon[c];
+        x[n + c] = input.negated_only[c] as u8 as f32;
+        x[2 * n + c] = input.reported_only[c] as u8 as f32;
+    }
+    for (k, slot) in slots.iter().enumerate() {
+        if let Some(p) = slot.and_then(|h| input.probabilities.get(h).copied().flatten()) {
+            let p = p.clamp(1e-4, 1.0 - 1e-4);
+            // Log-odds, scaled so that a sure head weighs about as much as a lexicon hit.
+            x[3 * n + k] = (p / (1.0 - p)).ln() / 4.0;
+        }
+    }
+    x[block - 3] = input.reach as u8 as f32;
+    x[block - 2] = input.many as u8 as f32;
+    x[block - 1] = 1.0;
+}
+
+/// Softmax of `z` in place.
+pub(crate) fn softmax(z: &mut [f32]) {
+    let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0.0;
+    for v in z.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
+    }
+    for v in z.iter_mut() {
+        *v /= sum;
+    }
+}
+
+/// A decision ready for a model: its heads resolved to the model's.
+#[derive(Debug, Clone)]
+pub(crate) struct Decider {
+    pub slots: Vec<Option<usize>>,
+    /// Category-major: `weights[c * dim + f]`.
+    weights: Vec<f32>,
+    bias: PerCategory<f32>,
+    dim: usize,
+}
+
+impl Decider {
+    pub(crate) fn from_file(file: &DecisionFile, model: &Model) -> Result<Decider, Error> {
+        if file.format != DECISION_FORMAT {
+            return Err(Error::model(format!("decision format {}, this engine reads {DECISION_FORMAT}", file.format)));
+        }
+        let dim = feature_count(file.heads.len());
+        if file.weights.len() != Category::COUNT || file.bias.len() != Category::COUNT || file.weights.iter().any(|w| w.len() != dim) {
+            return Err(Error::model(format!("decision weights are not {} categories × {dim} features", Category::COUNT)));
+        }
+        let slots = file.heads.iter().map(|h| model.head_index(h)).collect();
+        let mut bias = [0.0; Category::COUNT];
+        bias.copy_from_slice(&file.bias);
+        Ok(Decider { slots, weights: file.weights.concat(), bias, dim })
+    }
+
+    /// The shipped decision for `model`, when it reads and fits.
+    pub(crate) fn default_for(model: &Model) -> Option<Decider> {
+        let file: DecisionFile = serde_json::from_str(DEFAULT_DECISION_JSON).ok()?;
+        // All weights 0: no decision has been trained (the hand-wired order decides).
+        if file.weights.iter().flatten().all(|w| *w == 0.0) {
+            return None;
+        }
+        Decider::from_file(&file, model).ok()
+    }
+
+    /// The probability of each category leading the verdict.
+    pub(crate) fn probabilities(&self, x: &[f32]) -> PerCategory<f32> {
+        let mut z = self.bias;
+        for (c, z) in z.iter_mut().enumerate() {
+            let w = &self.weights[c * self.dim..(c + 1) * self.dim];
+            *z += w.iter().zip(x).map(|(a, b)| a * b).sum::<f32>();
+        }
+        softmax(&mut z);
+        z
+    }
+}
