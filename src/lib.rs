@@ -54,6 +54,7 @@ mod web;
 pub mod internals {
     pub use crate::model::{features_with_lexicon, Model, Scratch};
     pub use crate::normalise::{normalise, Normalised};
+    pub use crate::triage::DecisionFile;
 }
 
 pub use error::{Error, Result};

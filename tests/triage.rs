@@ -181,3 +181,38 @@ fn a_closed_model_gate_leaves_the_category_to_the_lexicons() {
         assert!(!a.categories.iter().any(|c| c.category == Category::Misinformation), "{text}");
     }
 }
+
+#[test]
+fn the_learned_decision_names_a_complaint_no_term_of_the_plan_names() {
+    // Customer-service French with no word of the plan's lexicons: the hand-wired order leaves it
+    // `other`; the learned decision, sure enough, calls it the complaint it is, and says why (the
+    // words of the complaint head that weighed most, spans of the original text).
+    let text = "ça fait 2 semaines que j'ai plus de connexion, rendez-moi ma box";
+    let learned = Engine::with_default_plan().triage_one(&msg(text), 0, &TriageOptions::default());
+    let wired = Engine::with_default_plan().with_decision(None).unwrap().triage_one(&msg(text), 0, &TriageOptions::default());
+    assert_eq!(wired.primary, Category::Other, "{wired:?}");
+    assert_eq!(learned.primary, Category::Complaint, "{learned:?}");
+    assert_eq!(learned.severity, Severity::Problem);
+    let evidence = &learned.categories[0].evidence;
+    assert!(!evidence.is_empty(), "every category says why");
+    for e in evidence {
+        assert_eq!(text.chars().skip(e.start as usize).take((e.end - e.start) as usize).collect::<String>(), e.text);
+    }
+    // Small talk is not a complaint because it is French: an unsure decision leaves `other`.
+    let chat = Engine::with_default_plan().triage_one(&msg("il fait beau aujourd'hui à Marseille, bonne journée à tous"), 0, &TriageOptions::default());
+    assert_eq!(chat.primary, Category::Other, "{chat:?}");
+}
+
+#[test]
+fn a_term_the_plan_adds_leads_over_the_learned_decision() {
+    // The plan stays in charge: once the administrator lists a word, its category leads where
+    // the learned decision would have named another.
+    let text = "ça fait 2 semaines que j'ai plus de connexion, rendez-moi ma box";
+    let plan = plan_with(|v| {
+        let terms = v["categories"]["question"]["terms"].as_array_mut().unwrap();
+        terms.push(serde_json::json!({ "lang": "fr", "terms": ["rendez-moi ma box"], "weight": 0.9 }));
+    });
+    let v = Engine::new(plan).triage_one(&msg(text), 0, &TriageOptions::default());
+    assert_eq!(v.primary, Category::Question, "{v:?}");
+    assert!(v.categories[0].evidence.iter().any(|e| e.text == "rendez-moi ma box"), "{v:?}");
+}

@@ -22,9 +22,11 @@ def read(path):
 def main():
     pool = {r['id']: r for r in read(os.path.join(DEV, 'pool.jsonl'))}
     p1, p2 = {}, {}
-    for name, into in (('out-pass1a', p1), ('out-pass1b', p1), ('out-pass2a', p2), ('out-pass2b', p2)):
-        for r in read(os.path.join(DEV, 'labels', name + '.jsonl')):
-            into[r['id']] = r
+    for name in sorted(os.listdir(os.path.join(DEV, 'labels'))):
+        into = p1 if name.startswith('out-pass1') else p2 if name.startswith('out-pass2') else None
+        if into is not None:
+            for r in read(os.path.join(DEV, 'labels', name)):
+                into[r['id']] = r
     missing = [i for i in pool if i not in p1 or i not in p2]
     if missing:
         raise SystemExit(f'{len(missing)} rows lack a label in one pass, e.g. {missing[:3]}')

@@ -19,6 +19,7 @@
 //! ```
 
 mod cv;
+mod decision;
 mod datasets;
 mod evaluate;
 mod metrics;
@@ -28,6 +29,7 @@ mod verdicts;
 
 pub use cv::{aux_index, cross_validate, cross_validate_all, train_model, Corpora, CvResult, AUX_SCALE, STACK_MARGIN};
 pub use datasets::{head_target, load, spec, spec_for_file, teacher, Corpus, DatasetSpec, Decision, Example, HeadSpec, Shift, DATASETS, HEADS};
+pub use decision::{accuracy_and_macro_f1, cross_validate as cross_validate_decision, decision_file, decision_rows, fit as fit_decision, predict as predict_decision, DecisionOptions, DecisionRows, Fitted};
 pub use evaluate::{evaluate_file, landings, FileScore, Landing};
 pub use metrics::{best_thresholds, decide, score, stratified_folds, Metric};
 pub use sgd::{prune, quantise, train_dense, TrainOptions, PRUNE};

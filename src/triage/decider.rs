@@ -14,8 +14,10 @@ use crate::model::Model;
 use crate::taxonomy::{Category, Lang, PerCategory};
 use serde::{Deserialize, Serialize};
 
-/// The decision shipped with the model, embedded at build time.
+/// The decision shipped with the model, embedded at build time: its weights over the evidence,
+/// and its table of word weights (`i8`, bucket-major, one per category).
 pub(crate) const DEFAULT_DECISION_JSON: &str = include_str!("../../data/decision.json");
+pub(crate) const DEFAULT_DECISION_WORDS: &[u8] = include_bytes!("../../data/decision-words.bin");
 
 /// The decision file's format.
 pub(crate) const DECISION_FORMAT: u32 = 1;
@@ -34,6 +36,12 @@ pub struct DecisionFile {
     /// Per category (the plan's order), one weight per feature.
     pub weights: Vec<Vec<f32>>,
     pub bias: Vec<f32>,
+    /// The word table's size (`2^word_bits` buckets; 0: no word weights) and the weight of one
+    /// step of its `i8` values.
+    #[serde(default)]
+    pub word_bits: u8,
+    #[serde(default)]
+    pub word_scale: f32,
     /// What it was trained on, for the model card.
     #[serde(default)]
     pub trained_on: Vec<String>,
@@ -52,20 +60,23 @@ pub(crate) struct DecisionInput<'a> {
     pub lang: Lang,
 }
 
-/// How many features a decision over `heads` heads reads.
+/// How many features a decision over `heads` heads reads: a block every message fills, then one
+/// block per language.
 pub(crate) fn feature_count(heads: usize) -> usize {
-    Lang::COUNT * (FIXED + heads)
+    (1 + Lang::COUNT) * (FIXED + heads)
 }
 
 /// The features of `input`; `slots` maps each of the decision's heads to the model's (`None`: the
-/// model has no such head, and its feature stays 0). Only the message's language's block is
-/// filled: each language learns its own weights.
+/// model has no such head, and its feature stays 0). The shared block and the message's
+/// language's block are filled with the same values: what holds in every language (a praise term
+/// is praise) is learnt once from all the rows, and each language adds its own corrections
+/// (French customer messages are mostly complaints) — French praise, rare in a brand inbox,
+/// still leans on the English rows.
 pub(crate) fn features(input: &DecisionInput, slots: &[Option<usize>], out: &mut Vec<f32>) {
     out.clear();
     out.resize(feature_count(slots.len()), 0.0);
     let block = FIXED + slots.len();
-    let at = input.lang as usize * block;
-    let x = &mut out[at..at + block];
+    let x = &mut out[..block];
     let n = Category::COUNT;
     for c in 0..n {
         x[c] = input.lexicon[c];
@@ -82,6 +93,41 @@ pub(crate) fn features(input: &DecisionInput, slots: &[Option<usize>], out: &mut
     x[block - 3] = input.reach as u8 as f32;
     x[block - 2] = input.many as u8 as f32;
     x[block - 1] = 1.0;
+    let at = (1 + input.lang as usize) * block;
+    out.copy_within(..block, at);
+}
+
+/// The message's words and word pairs as hashed buckets of `2^bits`, each `1/√n` for `n` of them:
+/// the customer-service wording ("toujours rien", "je vais résilier") that no lexicon lists.
+pub(crate) fn word_features(norm: &crate::normalise::Normalised, bits: u8, out: &mut Vec<(u32, f32)>) {
+    use crate::hash::{fnv, fnv_hash};
+    use crate::normalise::TokenKind;
+    out.clear();
+    if bits == 0 {
+        return;
+    }
+    let mask = (1u64 << bits) - 1;
+    let (unigram, bigram) = (fnv_hash(b"decision:w"), fnv_hash(b"decision:b"));
+    let mut prev: Option<u64> = None;
+    for t in &norm.tokens {
+        if t.kind != TokenKind::Word {
+            prev = None;
+            continue;
+        }
+        let h = fnv(unigram, norm.bytes_of(t));
+        out.push((((h ^ (h >> 29)) & mask) as u32, 1.0));
+        if let Some(p) = prev {
+            let b = fnv(bigram, &h.to_le_bytes()) ^ p.rotate_left(17);
+            out.push((((b ^ (b >> 29)) & mask) as u32, 1.0));
+        }
+        prev = Some(h);
+    }
+    out.sort_unstable_by_key(|x| x.0);
+    out.dedup_by(|a, b| a.0 == b.0);
+    let v = 1.0 / (out.len().max(1) as f32).sqrt();
+    for x in out.iter_mut() {
+        x.1 = v;
+    }
 }
 
 /// Softmax of `z` in place.
@@ -105,10 +151,13 @@ pub(crate) struct Decider {
     weights: Vec<f32>,
     bias: PerCategory<f32>,
     dim: usize,
+    pub word_bits: u8,
+    /// `words[bucket * COUNT + category]`, already scaled.
+    words: Vec<f32>,
 }
 
 impl Decider {
-    pub(crate) fn from_file(file: &DecisionFile, model: &Model) -> Result<Decider, Error> {
+    pub(crate) fn from_file(file: &DecisionFile, words: &[u8], model: &Model) -> Result<Decider, Error> {
         if file.format != DECISION_FORMAT {
             return Err(Error::model(format!("decision format {}, this engine reads {DECISION_FORMAT}", file.format)));
         }
@@ -116,10 +165,15 @@ impl Decider {
         if file.weights.len() != Category::COUNT || file.bias.len() != Category::COUNT || file.weights.iter().any(|w| w.len() != dim) {
             return Err(Error::model(format!("decision weights are not {} categories × {dim} features", Category::COUNT)));
         }
+        let expected = if file.word_bits == 0 { 0 } else { (1usize << file.word_bits) * Category::COUNT };
+        if file.word_bits > 20 || words.len() != expected {
+            return Err(Error::model(format!("the decision's word table has {} weights, its {} bits need {expected}", words.len(), file.word_bits)));
+        }
         let slots = file.heads.iter().map(|h| model.head_index(h)).collect();
         let mut bias = [0.0; Category::COUNT];
         bias.copy_from_slice(&file.bias);
-        Ok(Decider { slots, weights: file.weights.concat(), bias, dim })
+        let words = words.iter().map(|&b| b as i8 as f32 * file.word_scale).collect();
+        Ok(Decider { slots, weights: file.weights.concat(), bias, dim, word_bits: file.word_bits, words })
     }
 
     /// The shipped decision for `model`, when it reads and fits.
@@ -129,15 +183,21 @@ impl Decider {
         if file.weights.iter().flatten().all(|w| *w == 0.0) {
             return None;
         }
-        Decider::from_file(&file, model).ok()
+        Decider::from_file(&file, DEFAULT_DECISION_WORDS, model).ok()
     }
 
     /// The probability of each category leading the verdict.
-    pub(crate) fn probabilities(&self, x: &[f32]) -> PerCategory<f32> {
+    pub(crate) fn probabilities(&self, x: &[f32], words: &[(u32, f32)]) -> PerCategory<f32> {
         let mut z = self.bias;
         for (c, z) in z.iter_mut().enumerate() {
             let w = &self.weights[c * self.dim..(c + 1) * self.dim];
             *z += w.iter().zip(x).map(|(a, b)| a * b).sum::<f32>();
+        }
+        for &(bucket, v) in words {
+            let row = &self.words[bucket as usize * Category::COUNT..(bucket as usize + 1) * Category::COUNT];
+            for (z, w) in z.iter_mut().zip(row) {
+                *z += v * w;
+            }
         }
         softmax(&mut z);
         z

@@ -6,6 +6,9 @@ use super::*;
 use super::replies::suggest;
 use super::decider;
 
+/// How sure the learned decision must be to name a category where the plan flagged none.
+const DECISION_SURE: f32 = 0.5;
+
 impl Engine {
     /// [`Engine::triage_one`] with buffers kept from the batch's previous messages.
     pub(super) fn triage_with(&self, msg: &Message, index: usize, opts: &TriageOptions, scratch: &mut Scratch) -> Verdict {
@@ -45,9 +48,10 @@ impl Engine {
         }
         let decided = self.decider.as_ref().map(|d| {
             let input = decider::DecisionInput { lexicon: &lexicon, negated_only: &negated_only, reported_only: &reported_only, probabilities: &probabilities, reach, many, lang };
-            let mut x = Vec::new();
+            let (mut x, mut words) = (Vec::new(), Vec::new());
             decider::features(&input, &d.slots, &mut x);
-            d.probabilities(&x)
+            decider::word_features(norm, d.word_bits, &mut words);
+            d.probabilities(&x, &words)
         });
 
         // Indexed by `Category::index`.
@@ -78,12 +82,22 @@ impl Engine {
                 .then(a.cmp(b))
         });
         let primary = match &decided {
+            // Where the plan's words or heads flag a category, the plan's order decides (the
+            // crisis risks first); the learned decision speaks where they flag none.
+            _ if !flagged.is_empty() => flagged[0],
             None => flagged.first().copied().unwrap_or(Category::Other),
             Some(p) => {
                 // A category whose `model_gate` is closed, with no `model_confident` to open it,
                 // leads only on the plan's own words: the administrator's veto.
                 let vetoed = |c: Category| !open[c.index()] && plan.model_confident[c.index()].is_none() && score[c.index()] < plan.flag[c.index()];
-                let best = Category::ALL.iter().copied().filter(|c| !vetoed(*c)).fold(Category::Other, |b, c| if p[c.index()] > p[b.index()] { c } else { b });
+                // The plan first: where its words and heads flag categories, the decision orders
+                // them; where they flag none, it decides among all (most customer messages name
+                // no term of the plan: "toujours rien depuis 3 semaines").
+                let candidates: Vec<Category> = Category::ALL.iter().copied().filter(|c| !vetoed(*c)).collect();
+                let best = candidates.iter().copied().fold(candidates[0], |b, c| if p[c.index()] > p[b.index()] { c } else { b });
+                // Only a sure decision names a category the plan's evidence did not: an unsure
+                // one leaves the message `other`, to be read, as before.
+                let best = if p[best.index()] >= DECISION_SURE { best } else { Category::Other };
                 if best != Category::Other {
                     // The decision's primary leads; the plan's other flags follow it.
                     flagged.retain(|c| *c != best);

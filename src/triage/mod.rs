@@ -17,6 +17,8 @@ mod replies;
 mod verdict;
 
 pub use decider::DecisionFile;
+#[cfg(feature = "cli")]
+pub(crate) use decider::softmax as softmax_in_place;
 pub use verdict::*;
 
 use crate::lang;
@@ -87,9 +89,9 @@ impl Engine {
     /// `None`: by the plan's hand-wired order (the crisis risks first, then the higher score).
     /// For training and evaluation.
     #[doc(hidden)]
-    pub fn with_decision(mut self, decision: Option<&DecisionFile>) -> crate::Result<Engine> {
+    pub fn with_decision(mut self, decision: Option<(&DecisionFile, &[u8])>) -> crate::Result<Engine> {
         self.decider = match (decision, &self.model) {
-            (Some(file), Some(model)) => Some(decider::Decider::from_file(file, model)?),
+            (Some((file, words)), Some(model)) => Some(decider::Decider::from_file(file, words, model)?),
             (Some(_), None) => return Err(crate::Error::invalid("a decision needs the model whose heads it reads")),
             (None, _) => None,
         };
@@ -97,9 +99,10 @@ impl Engine {
     }
 
     /// What the learned decision reads of `text` (the language guessed), for the model's heads
-    /// named in `heads`; `None` without a model. For training the decision.
+    /// named in `heads`, and its words in `2^word_bits` buckets; `None` without a model. For
+    /// training the decision.
     #[doc(hidden)]
-    pub fn decision_features(&self, text: &str, heads: &[String]) -> Option<Vec<f32>> {
+    pub fn decision_features(&self, text: &str, heads: &[String], word_bits: u8) -> Option<(Vec<f32>, Vec<(u32, f32)>)> {
         let model = self.model.as_ref()?;
         let slots: Vec<Option<usize>> = heads.iter().map(|h| model.head_index(h)).collect();
         let mut scratch = Scratch::default();
@@ -116,9 +119,10 @@ impl Engine {
             many: has(Signal::ManyAffected),
             lang: a.lang,
         };
-        let mut out = Vec::new();
+        let (mut out, mut words) = (Vec::new(), Vec::new());
         decider::features(&input, &slots, &mut out);
-        Some(out)
+        decider::word_features(&scratch.norm, word_bits, &mut words);
+        Some((out, words))
     }
 
     /// The lexicon-and-rule score of every category, in [`Category::ALL`] order: what the model

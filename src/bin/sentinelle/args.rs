@@ -10,9 +10,10 @@ pub const USAGE: &str = "usage:
   sentinelle plan default
   sentinelle plan check FILE
   sentinelle train [--data DIR] [--out data/model.bin] [--report data/model.json] [--folds 10] [--bits 18]
+  sentinelle train --decision FILE… [--out data/decision.json] [--folds 5] [--l2 X] [--class-power X]
   sentinelle eval  [--data DIR] [--folds 10] [--card data/MODEL_CARD.md] [--only STEM,…]
   sentinelle eval  --model data/model.bin [--report data/model.json] TEST.jsonl…
-  sentinelle eval  --verdicts FILE… [--plan FILE] [--card data/MODEL_CARD.md]
+  sentinelle eval  --verdicts FILE… [--plan FILE] [--decision none|FILE] [--card data/MODEL_CARD.md]
 
 Reads CSV with a header row (`,`, `;` or tab), JSONL (one object per line with a \"text\" field,
 optional \"id\", \"author\", \"time\"…), a JSON array of such objects, or plain text with one message

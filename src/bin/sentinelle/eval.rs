@@ -136,7 +136,11 @@ fn load_corpora(data: &str, o: &TrainOptions) -> Result<Corpora, String> {
 }
 
 pub fn train_cmd(args: &[String]) -> Result<bool, String> {
-    let f = Flags::parse(args, &["data", "out", "report", "folds", "bits", "epochs", "l2", "lr"])?;
+    let f = Flags::parse(args, &["data", "out", "report", "folds", "bits", "epochs", "l2", "lr", "decision", "class-power", "l2-words", "word-bits"])?;
+    if let Some(first) = f.get("decision") {
+        let files: Vec<&str> = std::iter::once(first).chain(f.positional.iter().map(String::as_str)).collect();
+        return train_decision_cmd(&files, &f);
+    }
     let o = train_options(&f)?;
     let k = folds(&f)?;
     let data = f.get("data").map(String::from).unwrap_or_else(default_data_dir);
@@ -157,10 +161,10 @@ pub fn train_cmd(args: &[String]) -> Result<bool, String> {
 }
 
 pub fn eval_cmd(args: &[String]) -> Result<bool, String> {
-    let f = Flags::parse(args, &["data", "folds", "bits", "epochs", "card", "only", "model", "report", "l2", "lr", "verdicts", "plan"])?;
+    let f = Flags::parse(args, &["data", "folds", "bits", "epochs", "card", "only", "model", "report", "l2", "lr", "verdicts", "plan", "decision"])?;
     if let Some(first) = f.get("verdicts") {
         let files: Vec<&str> = std::iter::once(first).chain(f.positional.iter().map(String::as_str)).collect();
-        return verdicts_cmd(&files, f.get("plan"), f.get("card"));
+        return verdicts_cmd(&files, f.get("plan"), f.get("decision"), f.get("card"));
     }
     if let Some(model_path) = f.get("model") {
         // Test mode: the shipped model on withheld files of a known shape.
@@ -245,9 +249,23 @@ pub fn eval_cmd(args: &[String]) -> Result<bool, String> {
 
 /// `eval --verdicts FILE…`: the whole verdict — primary, severity, response — on labelled files,
 /// as the agent gets it (the default plan, or `--plan`; the language guessed, not given).
-fn verdicts_cmd(files: &[&str], plan: Option<&str>, card: Option<&str>) -> Result<bool, String> {
+fn verdicts_cmd(files: &[&str], plan: Option<&str>, decision: Option<&str>, card: Option<&str>) -> Result<bool, String> {
     use sentinelle::train::{score_file, FileVerdicts};
-    let engine = Engine::new(crate::load_plan(plan)?);
+    let mut engine = Engine::new(crate::load_plan(plan)?);
+    // `--decision none`: the plan's hand-wired order, as before the learned decision; `--decision
+    // FILE`: another trained decision (FILE and its `-words.bin` beside it).
+    match decision {
+        None => {}
+        Some("none") => engine = engine.with_decision(None).map_err(|e| e.to_string())?,
+        Some(path) => {
+            let json = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let file: sentinelle::internals::DecisionFile = serde_json::from_str(&json).map_err(|e| format!("{path}: {e}"))?;
+            let p = std::path::Path::new(path);
+            let words_path = p.with_file_name(format!("{}-words.bin", p.file_stem().and_then(|s| s.to_str()).unwrap_or("decision")));
+            let words = std::fs::read(&words_path).map_err(|e| format!("cannot read {}: {e}", words_path.display()))?;
+            engine = engine.with_decision(Some((&file, &words))).map_err(|e| e.to_string())?;
+        }
+    }
     let pct = |x: f64| format!("{:.1}", x * 100.0);
     let mut taxonomy = String::from("| file | rows | primary accuracy | primary macro-F1 | severity accuracy | response accuracy | without `ambiguous` rows: rows, accuracy, macro-F1 | per language: macro-F1 (rows) |\n|---|---|---|---|---|---|---|---|\n");
     let mut categories = String::new();
@@ -308,4 +326,71 @@ fn verdicts_cmd(files: &[&str], plan: Option<&str>, card: Option<&str>) -> Resul
         eprintln!("updated the verdict tables in {card}");
     }
     Ok(all_scored)
+}
+
+/// `train --decision FILE…`: the learned decision on taxonomy-labelled files (their untouched rows
+/// left out), cross-validated first, then fitted on every row and written to `--out`
+/// (`data/decision.json`).
+fn train_decision_cmd(files: &[&str], f: &Flags) -> Result<bool, String> {
+    use sentinelle::train::{accuracy_and_macro_f1, cross_validate_decision, decision_file, decision_rows, fit_decision, DecisionOptions};
+    let mut o = DecisionOptions::default();
+    let num = |name: &str, v: &str| v.parse::<f32>().ok().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| format!("--{name} {v}: a number, at least 0"));
+    if let Some(v) = f.get("l2") {
+        o.l2 = num("l2", v)?;
+    }
+    if let Some(v) = f.get("class-power") {
+        o.class_power = num("class-power", v)?;
+    }
+    if let Some(v) = f.get("lr") {
+        o.learning_rate = num("lr", v)?;
+    }
+    if let Some(v) = f.get("l2-words") {
+        o.l2_words = num("l2-words", v)?;
+    }
+    if let Some(v) = f.get("word-bits") {
+        o.word_bits = v.parse().ok().filter(|b| *b <= 20).ok_or_else(|| format!("--word-bits {v}: a whole number, at most 20"))?;
+    }
+    if let Some(v) = f.get("epochs") {
+        o.epochs = v.parse().map_err(|_| format!("--epochs {v}: a whole number"))?;
+    }
+    let k = f.get("folds").map_or(Ok(5), |v| v.parse::<usize>().ok().filter(|k| *k >= 2).ok_or_else(|| format!("--folds {v}: a whole number, at least 2")))?;
+    // The features are the shipped engine's: the default plan and model, with no decision yet.
+    let engine = Engine::with_default_plan().with_decision(None).map_err(|e| e.to_string())?;
+    let model = engine.model().ok_or("the decision reads the model's heads, and no model is embedded")?;
+    let heads: Vec<String> = model.heads.iter().map(|h| h.name.clone()).collect();
+    let paths: Vec<&std::path::Path> = files.iter().map(std::path::Path::new).collect();
+    let rows = decision_rows(&engine, &paths, &heads, o.word_bits).map_err(|e| e.to_string())?;
+    eprintln!("{} rows ({} untouched rows left out), {} features", rows.x.len(), rows.untouched, rows.x[0].len());
+    let (acc, f1, pred) = cross_validate_decision(&rows, k, &o);
+    println!("| rows | {k}-fold accuracy | {k}-fold macro-F1 | per language: accuracy, macro-F1 |\n|---|---|---|---|");
+    let mut langs: Vec<&String> = rows.lang.iter().collect();
+    langs.sort();
+    langs.dedup();
+    let per_lang = langs
+        .iter()
+        .map(|l| {
+            let idx: Vec<usize> = (0..rows.y.len()).filter(|&i| &rows.lang[i] == *l).collect();
+            let (a, m) = accuracy_and_macro_f1(&idx.iter().map(|&i| rows.y[i]).collect::<Vec<_>>(), &idx.iter().map(|&i| pred[i]).collect::<Vec<_>>());
+            format!("{l} ({}): {:.1}, {:.1}", idx.len(), a * 100.0, m * 100.0)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    println!("| {} | {:.1} | {:.1} | {per_lang} |", rows.x.len(), acc * 100.0, f1 * 100.0);
+    println!("\n| file | rows | {k}-fold accuracy | {k}-fold macro-F1 |\n|---|---|---|---|");
+    for (n, name) in files.iter().enumerate() {
+        let idx: Vec<usize> = (0..rows.y.len()).filter(|&i| rows.file[i] == n).collect();
+        let (a, m) = accuracy_and_macro_f1(&idx.iter().map(|&i| rows.y[i]).collect::<Vec<_>>(), &idx.iter().map(|&i| pred[i]).collect::<Vec<_>>());
+        println!("| {name} | {} | {:.1} | {:.1} |", idx.len(), a * 100.0, m * 100.0);
+    }
+    let all: Vec<usize> = (0..rows.x.len()).collect();
+    let fitted = fit_decision(&rows, &all, &o);
+    let trained_on = files.iter().map(|p| std::path::Path::new(p).file_name().map_or(p.to_string(), |n| n.to_string_lossy().into_owned())).collect();
+    let (file, table) = decision_file(heads, fitted, o.word_bits, trained_on);
+    let out = f.get("out").unwrap_or("data/decision.json");
+    let words_out = std::path::Path::new(out).with_file_name(format!("{}-words.bin", std::path::Path::new(out).file_stem().and_then(|s| s.to_str()).unwrap_or("decision")));
+    let json = serde_json::to_string(&file).map_err(|e| e.to_string())?;
+    std::fs::write(out, json + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
+    std::fs::write(&words_out, table).map_err(|e| format!("cannot write {}: {e}", words_out.display()))?;
+    eprintln!("wrote {out} and {}", words_out.display());
+    Ok(true)
 }
