@@ -26,7 +26,7 @@ impl Engine {
         }
         let Analysis { lang, mut miss, mut evidence, negated_only, reported_only, signals, about_incident, refs } =
             self.analyse(text, msg.lang.as_deref().and_then(Lang::parse), scratch);
-        let Scratch { model: model_scratch, norm, chars } = scratch;
+        let Scratch { model: model_scratch, norm, chars, decision_x, decision_words } = scratch;
         let has = |signal: Signal| signals.iter().any(|s| s.signal == signal);
         let reach = has(Signal::Reach) || msg.reach.is_some_and(|r| r >= plan.reach_followers);
         let many = has(Signal::ManyAffected);
@@ -46,13 +46,6 @@ impl Engine {
             let damp: PerCategory<f32> = std::array::from_fn(|c| if reported_only[c] { 0.0 } else if negated_only[c] { 0.5 } else { 1.0 });
             self.apply_model(model, model_scratch, norm, chars, lang, &probabilities, &damp, &open, &mut miss, &mut evidence);
         }
-        let decided = self.decider.as_ref().map(|d| {
-            let input = decider::DecisionInput { lexicon: &lexicon, negated_only: &negated_only, reported_only: &reported_only, probabilities: &probabilities, reach, many, lang };
-            let (mut x, mut words) = (Vec::new(), Vec::new());
-            decider::features(&input, &d.slots, &mut x);
-            decider::word_features(norm, d.word_bits, &mut words);
-            d.probabilities(&x, &words)
-        });
 
         // Indexed by `Category::index`.
         let mut score = [0.0f32; Category::COUNT];
@@ -81,10 +74,18 @@ impl Engine {
                 .then(score[b.index()].total_cmp(&score[a.index()]))
                 .then(a.cmp(b))
         });
+        // Where the plan's words or heads flag a category, the plan's order decides (the crisis
+        // risks first); the learned decision speaks where they flag none, and is only computed there.
+        let decided = match &self.decider {
+            Some(d) if flagged.is_empty() => {
+                let input = decider::DecisionInput { lexicon: &lexicon, negated_only: &negated_only, reported_only: &reported_only, probabilities: &probabilities, reach, many, lang };
+                decider::features(&input, &d.slots, decision_x);
+                decider::word_features(norm, d.word_bits, decision_words);
+                Some(d.probabilities(decision_x, decision_words))
+            }
+            _ => None,
+        };
         let primary = match &decided {
-            // Where the plan's words or heads flag a category, the plan's order decides (the
-            // crisis risks first); the learned decision speaks where they flag none.
-            _ if !flagged.is_empty() => flagged[0],
             None => flagged.first().copied().unwrap_or(Category::Other),
             Some(p) => {
                 // A category whose `model_gate` is closed, with no `model_confident` to open it,

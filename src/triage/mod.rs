@@ -51,6 +51,9 @@ struct Scratch {
     model: crate::model::Scratch,
     norm: Normalised,
     chars: Vec<char>,
+    /// The learned decision's features.
+    decision_x: Vec<f32>,
+    decision_words: Vec<(u32, f32)>,
 }
 
 /// What the lexicons and rules found in one message, before the model and the decisions.
