@@ -132,9 +132,10 @@ export function unpackVerdicts(numbers, text) {
   };
   const verdicts = new Array(count);
   for (let v = 0; v < count; v++) {
-    verdicts[v] = value();
-    const n = Object.keys(verdicts[v] ?? {}).length;
+    // A verdict is an object whose field count comes next: checked before it is read.
+    const n = numbers[i] === 6 ? numbers[i + 1] : 0;
     if (n > fields) throw new Error(`packed verdicts: verdict ${v} has ${n} fields, the header says at most ${fields}`);
+    verdicts[v] = value();
   }
   if (i !== numbers.length || at !== text.length) {
     throw new Error(`packed verdicts: ${numbers.length - i} numbers and ${text.length - at} characters left over`);

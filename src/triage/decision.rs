@@ -40,7 +40,8 @@ impl Engine {
         if let Some(model) = &self.model {
             // Every head at once (the sums are computed for all of them in one pass anyway): the
             // plan's evidence path reads some, the decision all.
-            probabilities = model.score(model_scratch, norm, &lexicon, &vec![true; model.heads.len()]);
+            // No list of wanted heads: every head.
+            probabilities = model.score(model_scratch, norm, &lexicon, &[]);
             // The lexicons saw the category only negated: the model keeps half. Only in quotes or
             // reported speech: the author is not saying it, so the model, which cannot tell, is vetoed.
             let damp: PerCategory<f32> = std::array::from_fn(|c| if reported_only[c] { 0.0 } else if negated_only[c] { 0.5 } else { 1.0 });

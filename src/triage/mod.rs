@@ -111,7 +111,7 @@ impl Engine {
         let mut scratch = Scratch::default();
         let a = self.analyse(text, None, &mut scratch);
         let lexicon = a.miss.map(|m| 1.0 - m);
-        let probabilities = model.score(&mut scratch.model, &scratch.norm, &lexicon, &vec![true; model.heads.len()]);
+        let probabilities = model.score(&mut scratch.model, &scratch.norm, &lexicon, &[]);
         let has = |s: Signal| a.signals.iter().any(|x| x.signal == s);
         let input = decider::DecisionInput {
             lexicon: &lexicon,

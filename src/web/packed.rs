@@ -34,7 +34,7 @@ const OBJECT: f64 = 6.0;
 
 /// The numbers and the text of `items` (verdicts, in practice).
 pub(crate) fn pack<T: Serialize>(items: &[T]) -> Result<(Vec<f64>, String), PackError> {
-    let mut p = Packer { numbers: Vec::with_capacity(3 + items.len() * 96), text: String::with_capacity(items.len() * 512), keys: HashMap::new() };
+    let mut p = Packer { numbers: Vec::with_capacity(3 + items.len() * 96), text: String::with_capacity(items.len() * 512), fields: Vec::new(), keys: HashMap::new() };
     p.numbers.extend([PACK_FORMAT, VERDICT_FIELDS as f64, items.len() as f64]);
     for item in items {
         item.serialize(&mut p)?;
@@ -64,7 +64,10 @@ impl ser::Error for PackError {
 struct Packer {
     numbers: Vec<f64>,
     text: String,
-    /// Keys already written, with their index.
+    /// Struct field names already written, by address (they are `&'static str`: one per field,
+    /// so a pointer comparison finds them without hashing), with their index.
+    fields: Vec<(usize, usize)>,
+    /// Other keys (a map's) already written, with their index.
     keys: HashMap<String, usize>,
 }
 
@@ -83,13 +86,32 @@ impl Packer {
         self.text.push_str(s);
     }
 
+    /// The next index a new key takes.
+    fn next_key(&self) -> usize {
+        self.fields.len() + self.keys.len()
+    }
+
+    fn new_key(&mut self, k: &str) {
+        self.numbers.push(-(utf16_len(k) as f64) - 1.0);
+        self.text.push_str(k);
+    }
+
+    fn field(&mut self, k: &'static str) {
+        let at = k.as_ptr() as usize;
+        if let Some(&(_, i)) = self.fields.iter().find(|(p, _)| *p == at) {
+            self.numbers.push(i as f64);
+        } else {
+            self.fields.push((at, self.next_key()));
+            self.new_key(k);
+        }
+    }
+
     fn key(&mut self, k: &str) {
         if let Some(&i) = self.keys.get(k) {
             self.numbers.push(i as f64);
         } else {
-            self.keys.insert(k.to_string(), self.keys.len());
-            self.numbers.push(-(utf16_len(k) as f64) - 1.0);
-            self.text.push_str(k);
+            self.keys.insert(k.to_string(), self.next_key());
+            self.new_key(k);
         }
     }
 
@@ -177,7 +199,7 @@ impl<'a> ser::Serializer for &'a mut Packer {
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(self, _: &'static str, _: u32, variant: &'static str, v: &T) -> Result<(), PackError> {
         self.numbers.extend([OBJECT, 1.0]);
-        self.key(variant);
+        self.field(variant);
         v.serialize(self)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, PackError> {
@@ -259,7 +281,7 @@ impl ser::SerializeStruct for Compound<'_> {
     type Error = PackError;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, v: &T) -> Result<(), PackError> {
         self.len += 1;
-        self.p.key(key);
+        self.p.field(key);
         v.serialize(&mut *self.p)
     }
     fn end(self) -> Result<(), PackError> {
