@@ -205,14 +205,15 @@ fn the_learned_decision_names_a_complaint_no_term_of_the_plan_names() {
 
 #[test]
 fn a_term_the_plan_adds_leads_over_the_learned_decision() {
-    // The plan stays in charge: once the administrator lists a word, its category leads where
-    // the learned decision would have named another.
+    // The plan stays in charge: once the administrator lists a word (here, during an outage, as
+    // a sign of one), its category leads where the learned decision would have named another.
+    // (Between a flagged complaint and a flagged question only, a sure decision may choose.)
     let text = "ça fait 2 semaines que j'ai plus de connexion, rendez-moi ma box";
     let plan = plan_with(|v| {
-        let terms = v["categories"]["question"]["terms"].as_array_mut().unwrap();
-        terms.push(serde_json::json!({ "lang": "fr", "terms": ["rendez-moi ma box"], "weight": 0.9 }));
+        let terms = v["categories"]["safety_incident"]["terms"].as_array_mut().unwrap();
+        terms.push(serde_json::json!({ "lang": "fr", "terms": ["plus de connexion"], "weight": 0.9 }));
     });
     let v = Engine::new(plan).triage_one(&msg(text), 0, &TriageOptions::default());
-    assert_eq!(v.primary, Category::Question, "{v:?}");
-    assert!(v.categories[0].evidence.iter().any(|e| e.text == "rendez-moi ma box"), "{v:?}");
+    assert_eq!(v.primary, Category::SafetyIncident, "{v:?}");
+    assert!(v.categories[0].evidence.iter().any(|e| e.text == "plus de connexion"), "{v:?}");
 }

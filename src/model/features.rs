@@ -100,6 +100,9 @@ pub(super) fn char_ngrams(word: &str, bytes: &mut Vec<u8>, bounds: &mut Vec<usiz
 /// Buffers for computing features message after message without allocating: a batch holds one.
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// Every head's log-odds in the message [`Model::score`](super::Model::score) scored last
+    /// (what the learned decision reads: no logarithm of the probability needed).
+    pub logits: Vec<f32>,
     /// Every word-group feature's hash (words, word pairs, punctuation) with its token.
     pub(super) words: Vec<(u64, u32)>,
     /// The message's words that have character features, as (word hash, token); and the distinct

@@ -65,7 +65,10 @@ impl Model {
         let n = self.heads.len();
         if n > LANES {
             s.features(norm, self.bits, lexicon);
-            return self.probabilities(&s.features, wanted);
+            let p = self.probabilities(&s.features, &[]);
+            s.logits.clear();
+            s.logits.extend(p.iter().map(|p| p.map_or(0.0, |p| (p / (1.0 - p)).ln())));
+            return p.into_iter().enumerate().map(|(h, p)| p.filter(|_| wanted.get(h).copied().unwrap_or(true))).collect();
         }
         let mask = (1u64 << self.bits) - 1;
         s.words_and_types(norm);
@@ -124,6 +127,8 @@ impl Model {
             self.add_row(&mut lanes, x);
         }
         s.fast = true;
+        s.logits.clear();
+        s.logits.extend(self.heads.iter().enumerate().map(|(h, head)| head.bias + head.scale * lanes[h]));
         self.sigmoids(&lanes, wanted)
     }
 

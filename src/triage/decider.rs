@@ -53,8 +53,8 @@ pub(crate) struct DecisionInput<'a> {
     pub lexicon: &'a PerCategory<f32>,
     pub negated_only: &'a PerCategory<bool>,
     pub reported_only: &'a PerCategory<bool>,
-    /// Every head's probability, by the model's head order (`None`: not scored).
-    pub probabilities: &'a [Option<f32>],
+    /// Every head's log-odds, by the model's head order.
+    pub logits: &'a [f32],
     pub reach: bool,
     pub many: bool,
     pub lang: Lang,
@@ -84,10 +84,10 @@ pub(crate) fn features(input: &DecisionInput, slots: &[Option<usize>], out: &mut
         x[2 * n + c] = input.reported_only[c] as u8 as f32;
     }
     for (k, slot) in slots.iter().enumerate() {
-        if let Some(p) = slot.and_then(|h| input.probabilities.get(h).copied().flatten()) {
-            let p = p.clamp(1e-4, 1.0 - 1e-4);
-            // Log-odds, scaled so that a sure head weighs about as much as a lexicon hit.
-            x[3 * n + k] = (p / (1.0 - p)).ln() / 4.0;
+        if let Some(z) = slot.and_then(|h| input.logits.get(h).copied()) {
+            // Scaled so that a sure head weighs about as much as a lexicon hit; bounded as a
+            // probability of 1e-4 or 1 - 1e-4 would be.
+            x[3 * n + k] = z.clamp(-9.21, 9.21) / 4.0;
         }
     }
     x[block - 3] = input.reach as u8 as f32;
@@ -147,10 +147,12 @@ pub(crate) fn softmax(z: &mut [f32]) {
 #[derive(Debug, Clone)]
 pub(crate) struct Decider {
     pub slots: Vec<Option<usize>>,
-    /// Category-major: `weights[c * dim + f]`.
-    weights: Vec<f32>,
+    /// Per language, the shared block's weights plus that language's, category-major:
+    /// `by_lang[lang][c * block + f]`. A message fills the shared block and its language's with
+    /// the same values, so one dot product over the summed weights gives the same sum as two.
+    by_lang: Vec<Vec<f32>>,
     bias: PerCategory<f32>,
-    dim: usize,
+    block: usize,
     pub word_bits: u8,
     /// `words[bucket * COUNT + category]`, already scaled.
     words: Vec<f32>,
@@ -173,7 +175,11 @@ impl Decider {
         let mut bias = [0.0; Category::COUNT];
         bias.copy_from_slice(&file.bias);
         let words = words.iter().map(|&b| b as i8 as f32 * file.word_scale).collect();
-        Ok(Decider { slots, weights: file.weights.concat(), bias, dim, word_bits: file.word_bits, words })
+        let block = dim / (1 + Lang::COUNT);
+        let by_lang = (0..Lang::COUNT)
+            .map(|l| file.weights.iter().flat_map(|w| (0..block).map(move |f| w[f] + w[(1 + l) * block + f])).collect())
+            .collect();
+        Ok(Decider { slots, by_lang, bias, block, word_bits: file.word_bits, words })
     }
 
     /// The shipped decision for `model`, when it reads and fits.
@@ -186,11 +192,14 @@ impl Decider {
         Decider::from_file(&file, DEFAULT_DECISION_WORDS, model).ok()
     }
 
-    /// The probability of each category leading the verdict.
-    pub(crate) fn probabilities(&self, x: &[f32], words: &[(u32, f32)]) -> PerCategory<f32> {
+    /// The probability of each category leading the verdict, for features `x` as [`features`]
+    /// writes them.
+    pub(crate) fn probabilities(&self, x: &[f32], lang: Lang, words: &[(u32, f32)]) -> PerCategory<f32> {
         let mut z = self.bias;
+        let weights = &self.by_lang[lang as usize];
+        let x = &x[..self.block];
         for (c, z) in z.iter_mut().enumerate() {
-            let w = &self.weights[c * self.dim..(c + 1) * self.dim];
+            let w = &weights[c * self.block..(c + 1) * self.block];
             *z += w.iter().zip(x).map(|(a, b)| a * b).sum::<f32>();
         }
         for &(bucket, v) in words {

@@ -6,6 +6,10 @@ use super::*;
 use super::replies::suggest;
 use super::decider;
 
+/// How sure the learned decision must be to put a complaint before a flagged question, or the
+/// other way round.
+const DECISION_OVERRIDE: f32 = 0.6;
+
 /// How sure the learned decision must be to name a category where the plan flagged none.
 const DECISION_SURE: f32 = 0.5;
 
@@ -76,13 +80,15 @@ impl Engine {
                 .then(a.cmp(b))
         });
         // Where the plan's words or heads flag a category, the plan's order decides (the crisis
-        // risks first); the learned decision speaks where they flag none, and is only computed there.
+        // risks first). The learned decision speaks where they flag none, and between a flagged
+        // complaint and a flagged question (a complaint phrased as a question is a complaint:
+        // "3 jours sans internet, on fait quoi ?"); it is only computed there.
         let decided = match &self.decider {
-            Some(d) if flagged.is_empty() => {
-                let input = decider::DecisionInput { lexicon: &lexicon, negated_only: &negated_only, reported_only: &reported_only, probabilities: &probabilities, reach, many, lang };
+            Some(d) if flagged.iter().all(|c| matches!(c, Category::Complaint | Category::Question)) => {
+                let input = decider::DecisionInput { lexicon: &lexicon, negated_only: &negated_only, reported_only: &reported_only, logits: &model_scratch.logits, reach, many, lang };
                 decider::features(&input, &d.slots, decision_x);
                 decider::word_features(norm, d.word_bits, decision_words);
-                Some(d.probabilities(decision_x, decision_words))
+                Some(d.probabilities(decision_x, lang, decision_words))
             }
             _ => None,
         };
@@ -95,11 +101,17 @@ impl Engine {
                 // The plan first: where its words and heads flag categories, the decision orders
                 // them; where they flag none, it decides among all (most customer messages name
                 // no term of the plan: "toujours rien depuis 3 semaines").
-                let candidates: Vec<Category> = Category::ALL.iter().copied().filter(|c| !vetoed(*c)).collect();
+                let candidates: Vec<Category> = if flagged.is_empty() {
+                    Category::ALL.iter().copied().filter(|c| !vetoed(*c)).collect()
+                } else {
+                    vec![Category::Complaint, Category::Question]
+                };
                 let best = candidates.iter().copied().fold(candidates[0], |b, c| if p[c.index()] > p[b.index()] { c } else { b });
                 // Only a sure decision names a category the plan's evidence did not: an unsure
                 // one leaves the message `other`, to be read, as before.
-                let best = if p[best.index()] >= DECISION_SURE { best } else { Category::Other };
+                let best = if flagged.is_empty() {
+                    if p[best.index()] >= DECISION_SURE { best } else { Category::Other }
+                } else if p[best.index()] >= DECISION_OVERRIDE { best } else { flagged[0] };
                 if best != Category::Other {
                     // The decision's primary leads; the plan's other flags follow it.
                     flagged.retain(|c| *c != best);

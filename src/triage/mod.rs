@@ -111,13 +111,13 @@ impl Engine {
         let mut scratch = Scratch::default();
         let a = self.analyse(text, None, &mut scratch);
         let lexicon = a.miss.map(|m| 1.0 - m);
-        let probabilities = model.score(&mut scratch.model, &scratch.norm, &lexicon, &[]);
+        model.score(&mut scratch.model, &scratch.norm, &lexicon, &[]);
         let has = |s: Signal| a.signals.iter().any(|x| x.signal == s);
         let input = decider::DecisionInput {
             lexicon: &lexicon,
             negated_only: &a.negated_only,
             reported_only: &a.reported_only,
-            probabilities: &probabilities,
+            logits: &scratch.model.logits,
             reach: has(Signal::Reach),
             many: has(Signal::ManyAffected),
             lang: a.lang,
