@@ -72,7 +72,7 @@
     scheduled = false;
     if (stopped) return;
     if (Date.now() < pausedUntil) {
-      if (pausedUntil !== Infinity) setTimeout(schedule, pausedUntil - Date.now());
+      setTimeout(schedule, pausedUntil - Date.now());
       return; // the queue waits
     }
     const found = new Set();
@@ -150,7 +150,6 @@
     stopped = true;
     observer.disconnect();
     pending.clear();
-    pausedUntil = Infinity;
   }
 
   function count(verdict, delta) {
@@ -190,7 +189,7 @@
   /** A new plan or new agent settings: every message on the page is triaged again. */
   function rescan() {
     if (stopped) return;
-    if (pausedUntil !== Infinity) pausedUntil = 0; // the plan may be what failed: try now
+    pausedUntil = 0; // the plan may be what failed: try now
     for (const el of document.querySelectorAll(adapter.message)) seen.delete(el);
     pending.add(document.documentElement);
     schedule();

@@ -72,7 +72,7 @@ pub(crate) fn feature_count(heads: usize) -> usize {
 /// is praise) is learnt once from all the rows, and each language adds its own corrections
 /// (French customer messages are mostly complaints) — French praise, rare in a brand inbox,
 /// still leans on the English rows.
-pub(crate) fn features(input: &DecisionInput, slots: &[Option<usize>], out: &mut Vec<f32>) {
+fn features(input: &DecisionInput, slots: &[Option<usize>], out: &mut Vec<f32>) {
     out.clear();
     out.resize(feature_count(slots.len()), 0.0);
     let block = FIXED + slots.len();
@@ -99,7 +99,7 @@ pub(crate) fn features(input: &DecisionInput, slots: &[Option<usize>], out: &mut
 
 /// The message's words and word pairs as hashed buckets of `2^bits`, each `1/√n` for `n` of them:
 /// the customer-service wording ("toujours rien", "je vais résilier") that no lexicon lists.
-pub(crate) fn word_features(norm: &crate::normalise::Normalised, bits: u8, out: &mut Vec<(u32, f32)>) {
+fn word_features(norm: &crate::normalise::Normalised, bits: u8, out: &mut Vec<(u32, f32)>) {
     use crate::hash::{fnv, fnv_hash};
     use crate::normalise::TokenKind;
     out.clear();
@@ -128,6 +128,13 @@ pub(crate) fn word_features(norm: &crate::normalise::Normalised, bits: u8, out: 
     for x in out.iter_mut() {
         x.1 = v;
     }
+}
+
+/// Everything the decision reads of a message: the features of `input` into `x` and its words
+/// into `words`. Triage and training both read a message through here, so the two never differ.
+pub(crate) fn read(input: &DecisionInput, slots: &[Option<usize>], norm: &crate::normalise::Normalised, word_bits: u8, x: &mut Vec<f32>, words: &mut Vec<(u32, f32)>) {
+    features(input, slots, x);
+    word_features(norm, word_bits, words);
 }
 
 /// Softmax of `z` in place.
@@ -185,10 +192,6 @@ impl Decider {
     /// The shipped decision for `model`, when it reads and fits.
     pub(crate) fn default_for(model: &Model) -> Option<Decider> {
         let file: DecisionFile = serde_json::from_str(DEFAULT_DECISION_JSON).ok()?;
-        // All weights 0: no decision has been trained (the hand-wired order decides).
-        if file.weights.iter().flatten().all(|w| *w == 0.0) {
-            return None;
-        }
         Decider::from_file(&file, DEFAULT_DECISION_WORDS, model).ok()
     }
 

@@ -42,9 +42,8 @@ impl Engine {
         let lexicon: PerCategory<f32> = miss.map(|m| 1.0 - m);
         let mut probabilities = Vec::new();
         if let Some(model) = &self.model {
-            // Every head at once (the sums are computed for all of them in one pass anyway): the
-            // plan's evidence path reads some, the decision all.
-            // No list of wanted heads: every head.
+            // Every head at once (no list of wanted heads; the sums are computed for all of them
+            // in one pass anyway): the plan's evidence path reads some, the decision all.
             probabilities = model.score(model_scratch, norm, &lexicon, &[]);
             // The lexicons saw the category only negated: the model keeps half. Only in quotes or
             // reported speech: the author is not saying it, so the model, which cannot tell, is vetoed.
@@ -86,8 +85,7 @@ impl Engine {
         let decided = match &self.decider {
             Some(d) if flagged.iter().all(|c| matches!(c, Category::Complaint | Category::Question)) => {
                 let input = decider::DecisionInput { lexicon: &lexicon, negated_only: &negated_only, reported_only: &reported_only, logits: &model_scratch.logits, reach, many, lang };
-                decider::features(&input, &d.slots, decision_x);
-                decider::word_features(norm, d.word_bits, decision_words);
+                decider::read(&input, &d.slots, norm, d.word_bits, decision_x, decision_words);
                 Some(d.probabilities(decision_x, lang, decision_words))
             }
             _ => None,
@@ -98,9 +96,9 @@ impl Engine {
                 // A category whose `model_gate` is closed, with no `model_confident` to open it,
                 // leads only on the plan's own words: the administrator's veto.
                 let vetoed = |c: Category| !open[c.index()] && plan.model_confident[c.index()].is_none() && score[c.index()] < plan.flag[c.index()];
-                // The plan first: where its words and heads flag categories, the decision orders
-                // them; where they flag none, it decides among all (most customer messages name
-                // no term of the plan: "toujours rien depuis 3 semaines").
+                // Where the plan flags nothing, it decides among all the categories (most customer
+                // messages name no term of the plan: "toujours rien depuis 3 semaines"); where it
+                // flags a complaint or a question, between those two.
                 let candidates: Vec<Category> = if flagged.is_empty() {
                     Category::ALL.iter().copied().filter(|c| !vetoed(*c)).collect()
                 } else {

@@ -123,8 +123,7 @@ impl Engine {
             lang: a.lang,
         };
         let (mut out, mut words) = (Vec::new(), Vec::new());
-        decider::features(&input, &slots, &mut out);
-        decider::word_features(&scratch.norm, word_bits, &mut words);
+        decider::read(&input, &slots, &scratch.norm, word_bits, &mut out, &mut words);
         Some((out, words))
     }
 

@@ -260,8 +260,7 @@ fn verdicts_cmd(files: &[&str], plan: Option<&str>, decision: Option<&str>, card
         Some(path) => {
             let json = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
             let file: sentinelle::internals::DecisionFile = serde_json::from_str(&json).map_err(|e| format!("{path}: {e}"))?;
-            let p = std::path::Path::new(path);
-            let words_path = p.with_file_name(format!("{}-words.bin", p.file_stem().and_then(|s| s.to_str()).unwrap_or("decision")));
+            let words_path = decision_words_path(path);
             let words = std::fs::read(&words_path).map_err(|e| format!("cannot read {}: {e}", words_path.display()))?;
             engine = engine.with_decision(Some((&file, &words))).map_err(|e| e.to_string())?;
         }
@@ -387,10 +386,16 @@ fn train_decision_cmd(files: &[&str], f: &Flags) -> Result<bool, String> {
     let trained_on = files.iter().map(|p| std::path::Path::new(p).file_name().map_or(p.to_string(), |n| n.to_string_lossy().into_owned())).collect();
     let (file, table) = decision_file(heads, fitted, o.word_bits, trained_on);
     let out = f.get("out").unwrap_or("data/decision.json");
-    let words_out = std::path::Path::new(out).with_file_name(format!("{}-words.bin", std::path::Path::new(out).file_stem().and_then(|s| s.to_str()).unwrap_or("decision")));
+    let words_out = decision_words_path(out);
     let json = serde_json::to_string(&file).map_err(|e| e.to_string())?;
     std::fs::write(out, json + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
     std::fs::write(&words_out, table).map_err(|e| format!("cannot write {}: {e}", words_out.display()))?;
     eprintln!("wrote {out} and {}", words_out.display());
     Ok(true)
+}
+
+/// Where a decision's word table sits: beside its JSON, `decision.json` → `decision-words.bin`.
+fn decision_words_path(decision: &str) -> std::path::PathBuf {
+    let p = std::path::Path::new(decision);
+    p.with_file_name(format!("{}-words.bin", p.file_stem().and_then(|s| s.to_str()).unwrap_or("decision")))
 }
