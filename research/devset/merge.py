@@ -63,6 +63,17 @@ def main():
     for s in sorted({r['source'] for r in pool.values()}):
         ids = [i for i in pool if pool[i]['source'] == s]
         print(f"| {s} | {len(ids)} | {sum(p1[i]['primary'] == p2[i]['primary'] for i in ids)} |")
+    # What each public set's own label turns out to be under the plan's taxonomy (rows kept): how far
+    # a public set's metric, through the mapping `eval --verdicts` uses, can measure the verdict.
+    print('\n| source | its label | rows | primary by the taxonomy |\n|---|---|---|---|')
+    by = collections.defaultdict(collections.Counter)
+    for r in out:
+        label = pool[r['id']].get('source_label')
+        if label is not None:
+            by[(r['source'], label)][r['primary']] += 1
+    for (s, label), c in sorted(by.items()):
+        if sum(c.values()) >= 5:
+            print(f"| {s} | {label} | {sum(c.values())} | {', '.join(f'{k} {v}' for k, v in c.most_common())} |")
 
 
 if __name__ == '__main__':

@@ -10,6 +10,13 @@ use super::decider;
 /// other way round.
 const DECISION_OVERRIDE: f32 = 0.6;
 
+/// How sure it must be to overrule the plan's words where they flag praise or abuse (and no crisis
+/// risk): sarcasm ("merci de m'avoir coupé la wifi, franchement génial") and swearing at an outage
+/// ("c'est quoi ce bordel") are complaints, but a sincere "super service, merci" is praise. Below
+/// 0.9 the decision started calling the plan's own French praise cases complaints (0.8: one of
+/// them, 0.7: three), for 1 to 5 more points on the French brand file.
+const DECISION_OVER_FLAGGED: f32 = 0.9;
+
 /// How sure the learned decision must be to name a category where the plan flagged none.
 const DECISION_SURE: f32 = 0.5;
 
@@ -81,9 +88,10 @@ impl Engine {
         // Where the plan's words or heads flag a category, the plan's order decides (the crisis
         // risks first). The learned decision speaks where they flag none, and between a flagged
         // complaint and a flagged question (a complaint phrased as a question is a complaint:
-        // "3 jours sans internet, on fait quoi ?"); it is only computed there.
+        // "3 jours sans internet, on fait quoi ?"), and, when very sure, over flagged praise or
+        // abuse; it is only computed there. A flagged crisis risk is never overruled.
         let decided = match &self.decider {
-            Some(d) if flagged.iter().all(|c| matches!(c, Category::Complaint | Category::Question)) => {
+            Some(d) if flagged.iter().all(|c| matches!(c, Category::Complaint | Category::Question | Category::Praise | Category::Abuse)) => {
                 let input = decider::DecisionInput { lexicon: &lexicon, negated_only: &negated_only, reported_only: &reported_only, logits: &model_scratch.logits, reach, many, lang };
                 decider::read(&input, &d.slots, norm, d.word_bits, decision_x, decision_words);
                 Some(d.probabilities(decision_x, lang, decision_words))
@@ -99,17 +107,24 @@ impl Engine {
                 // Where the plan flags nothing, it decides among all the categories (most customer
                 // messages name no term of the plan: "toujours rien depuis 3 semaines"); where it
                 // flags a complaint or a question, between those two.
+                let between_complaint_and_question = flagged.iter().all(|c| matches!(c, Category::Complaint | Category::Question));
                 let candidates: Vec<Category> = if flagged.is_empty() {
                     Category::ALL.iter().copied().filter(|c| !vetoed(*c)).collect()
                 } else {
-                    vec![Category::Complaint, Category::Question]
+                    // Where the plan flags praise or abuse, those stay candidates beside the two.
+                    let mut candidates = vec![Category::Complaint, Category::Question];
+                    candidates.extend(flagged.iter().copied().filter(|c| matches!(c, Category::Praise | Category::Abuse)));
+                    candidates
                 };
                 let best = candidates.iter().copied().fold(candidates[0], |b, c| if p[c.index()] > p[b.index()] { c } else { b });
                 // Only a sure decision names a category the plan's evidence did not: an unsure
                 // one leaves the message `other`, to be read, as before.
                 let best = if flagged.is_empty() {
                     if p[best.index()] >= DECISION_SURE { best } else { Category::Other }
-                } else if p[best.index()] >= DECISION_OVERRIDE { best } else { flagged[0] };
+                } else {
+                    let sure = if between_complaint_and_question { DECISION_OVERRIDE } else { DECISION_OVER_FLAGGED };
+                    if p[best.index()] >= sure { best } else { flagged[0] }
+                };
                 if best != Category::Other {
                     // The decision's primary leads; the plan's other flags follow it.
                     flagged.retain(|c| *c != best);

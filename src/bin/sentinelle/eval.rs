@@ -170,33 +170,10 @@ pub fn eval_cmd(args: &[String]) -> Result<bool, String> {
         // Test mode: the shipped model on withheld files of a known shape.
         let bytes = std::fs::read(model_path).map_err(|e| format!("cannot read {model_path}: {e}"))?;
         let model = sentinelle::internals::Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
-        let mut thresholds = std::collections::BTreeMap::new();
-        let mut cv = std::collections::BTreeMap::new();
         // The training report beside the model (`data/model.json` for `data/model.bin`) holds each
         // data set's cross-validated thresholds; without it, each head's own threshold decides.
         let beside = std::path::Path::new(model_path).with_extension("json").to_string_lossy().into_owned();
-        let report = f.get("report").unwrap_or(&beside);
-        let read = std::fs::read_to_string(report);
-        if let Err(e) = &read {
-            if f.get("report").is_some() {
-                return Err(format!("cannot read {report}: {e}"));
-            }
-            eprintln!("sentinelle: no training report at {report} ({e}): each head's own threshold decides, not the data set's");
-        }
-        if let Ok(text) = read {
-            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{report}: {e}"))?;
-            for d in v["datasets"].as_array().into_iter().flatten() {
-                if let (Some(s), Some(t)) = (d["stem"].as_str(), d["thresholds"].as_array()) {
-                    let t: Vec<f32> = t.iter().filter_map(|x| x.as_f64()).map(|x| x as f32).collect();
-                    if t.len() == 2 {
-                        thresholds.insert(s.to_string(), [t[0], t[1]]);
-                    }
-                    if let (Some(m), Some(sd)) = (d["mean"].as_f64(), d["std"].as_f64()) {
-                        cv.insert(s.to_string(), format!("{:.1} ± {:.1}", m * 100.0, sd * 100.0));
-                    }
-                }
-            }
-        }
+        let (thresholds, cv) = read_report(f.get("report").unwrap_or(&beside), f.get("report").is_some())?;
         if f.positional.is_empty() {
             return Err("eval --model needs one or more labelled JSONL files".into());
         }
@@ -247,6 +224,36 @@ pub fn eval_cmd(args: &[String]) -> Result<bool, String> {
     Ok(true)
 }
 
+/// Each data set's cross-validated thresholds and score, from a training report (`data/model.json`).
+/// A missing report is an error only where it was asked for by name; otherwise each head's own
+/// threshold decides, and the caller is told so.
+fn read_report(report: &str, named: bool) -> Result<(std::collections::BTreeMap<String, [f32; 2]>, std::collections::BTreeMap<String, String>), String> {
+    let mut thresholds = std::collections::BTreeMap::new();
+    let mut cv = std::collections::BTreeMap::new();
+    let read = std::fs::read_to_string(report);
+    if let Err(e) = &read {
+        if named {
+            return Err(format!("cannot read {report}: {e}"));
+        }
+        eprintln!("sentinelle: no training report at {report} ({e}): each head's own threshold decides, not the data set's");
+    }
+    if let Ok(text) = read {
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{report}: {e}"))?;
+        for d in v["datasets"].as_array().into_iter().flatten() {
+            if let (Some(s), Some(t)) = (d["stem"].as_str(), d["thresholds"].as_array()) {
+                let t: Vec<f32> = t.iter().filter_map(|x| x.as_f64()).map(|x| x as f32).collect();
+                if t.len() == 2 {
+                    thresholds.insert(s.to_string(), [t[0], t[1]]);
+                }
+                if let (Some(m), Some(sd)) = (d["mean"].as_f64(), d["std"].as_f64()) {
+                    cv.insert(s.to_string(), format!("{:.1} ± {:.1}", m * 100.0, sd * 100.0));
+                }
+            }
+        }
+    }
+    Ok((thresholds, cv))
+}
+
 /// `eval --verdicts FILE…`: the whole verdict — primary, severity, response — on labelled files,
 /// as the agent gets it (the default plan, or `--plan`; the language guessed, not given).
 fn verdicts_cmd(files: &[&str], plan: Option<&str>, decision: Option<&str>, card: Option<&str>) -> Result<bool, String> {
@@ -265,10 +272,17 @@ fn verdicts_cmd(files: &[&str], plan: Option<&str>, decision: Option<&str>, card
             engine = engine.with_decision(Some((&file, &words))).map_err(|e| e.to_string())?;
         }
     }
+    // Beside each figure: the verdict before the learned decision (the plan's hand-wired order),
+    // and on the public sets the set's own head alone, on the same rows and cross-validated.
+    let before = match decision {
+        Some("none") => None,
+        _ => Some(Engine::new(crate::load_plan(plan)?).with_decision(None).map_err(|e| e.to_string())?),
+    };
+    let (thresholds, cv) = read_report(&format!("{}/data/model.json", env!("CARGO_MANIFEST_DIR")), false)?;
     let pct = |x: f64| format!("{:.1}", x * 100.0);
-    let mut taxonomy = String::from("| file | rows | primary accuracy | primary macro-F1 | severity accuracy | response accuracy | without `ambiguous` rows: rows, accuracy, macro-F1 | per language: macro-F1 (rows) |\n|---|---|---|---|---|---|---|---|\n");
+    let mut taxonomy = String::from("| file | rows | primary accuracy | primary macro-F1 | before the learned decision: accuracy, macro-F1 | severity accuracy | response accuracy | without `ambiguous` rows: rows, accuracy, macro-F1 | per language: macro-F1 (rows) |\n|---|---|---|---|---|---|---|---|---|\n");
     let mut categories = String::new();
-    let mut public = String::from("| file | rows | metric (its paper's) | the verdict | mapping (positive when the verdict carries) |\n|---|---|---|---|---|\n");
+    let mut public = String::from("| file | rows | metric (its paper's) | the verdict | before the learned decision | the set's head alone, these rows | the head, 10-fold CV | mapping (positive when the verdict carries) |\n|---|---|---|---|---|---|---|---|\n");
     let (mut any_taxonomy, mut any_public, mut all_scored) = (false, false, true);
     for p in files {
         match score_file(&engine, std::path::Path::new(p)) {
@@ -279,8 +293,12 @@ fn verdicts_cmd(files: &[&str], plan: Option<&str>, decision: Option<&str>, card
             Ok(FileVerdicts::Taxonomy(t)) => {
                 any_taxonomy = true;
                 let langs = t.per_lang.iter().map(|(l, s)| format!("{l} {} ({})", pct(s.primary_macro_f1), s.rows)).collect::<Vec<_>>().join(", ");
+                let was = match before.as_ref().map(|b| score_file(b, std::path::Path::new(p))) {
+                    Some(Ok(FileVerdicts::Taxonomy(b))) => format!("{}, {}", pct(b.all.primary_accuracy), pct(b.all.primary_macro_f1)),
+                    _ => "—".to_string(),
+                };
                 taxonomy.push_str(&format!(
-                    "| {p} | {} | **{}** | **{}** | {} | {} | {}, {}, {} | {langs} |\n",
+                    "| {p} | {} | **{}** | **{}** | {was} | {} | {} | {}, {}, {} | {langs} |\n",
                     t.all.rows,
                     pct(t.all.primary_accuracy),
                     pct(t.all.primary_macro_f1),
@@ -297,7 +315,16 @@ fn verdicts_cmd(files: &[&str], plan: Option<&str>, decision: Option<&str>, card
             }
             Ok(FileVerdicts::Public(s)) => {
                 any_public = true;
-                public.push_str(&format!("| {p} | {} | {} | **{}** | {} |\n", s.rows, s.spec.metric.name(), pct(s.score), s.mapping));
+                let was = match before.as_ref().map(|b| score_file(b, std::path::Path::new(p))) {
+                    Some(Ok(FileVerdicts::Public(b))) => pct(b.score),
+                    _ => "—".to_string(),
+                };
+                let head = match engine.model().map(|m| sentinelle::train::evaluate_file(m, std::path::Path::new(p), &thresholds)) {
+                    Some(Ok(h)) => pct(h.score),
+                    _ => "—".to_string(),
+                };
+                let head_cv = cv.get(s.spec.stem).map_or("—", String::as_str);
+                public.push_str(&format!("| {p} | {} | {} | **{}** | {was} | {head} | {head_cv} | {} |\n", s.rows, s.spec.metric.name(), pct(s.score), s.mapping));
             }
         }
     }
