@@ -437,9 +437,13 @@ fn eval_verdicts_scores_what_the_engine_decides_on_taxonomy_rows() {
     let cells: Vec<&str> = line.split('|').map(str::trim).collect();
     assert_eq!(cells[2], n.to_string());
     assert_eq!(cells[3], format!("**{all}**"));
-    assert_eq!(cells[5], format!("{:.1}", 100.0 * severity as f64 / rows.len() as f64));
-    assert!(cells[7].starts_with(&format!("{n_clear}, {clear}, ")), "{line}");
-    assert!(cells[8].contains("en ") && cells[8].contains("fr "), "per language: {line}");
+    // Beside it, the verdict before the learned decision: the plan's hand-wired order.
+    let plain = sentinelle::Engine::with_default_plan().with_decision(None).unwrap().triage_batch(&batch, &sentinelle::TriageOptions::default());
+    let hits_before = (0..rows.len()).filter(|&i| plain[i].primary.as_str() == rows[i]["primary"]).count();
+    assert!(cells[5].starts_with(&format!("{:.1}, ", 100.0 * hits_before as f64 / rows.len() as f64)), "{line}");
+    assert_eq!(cells[6], format!("{:.1}", 100.0 * severity as f64 / rows.len() as f64));
+    assert!(cells[8].starts_with(&format!("{n_clear}, {clear}, ")), "{line}");
+    assert!(cells[9].contains("en ") && cells[9].contains("fr "), "per language: {line}");
     // A file that is neither taxonomy-labelled nor a known data set is refused, and says why.
     let unknown = std::env::temp_dir().join(format!("unknown_set_{}.jsonl", std::process::id()));
     std::fs::write(&unknown, "{\"text\":\"bonjour\",\"label\":\"x\"}\n").unwrap();
