@@ -107,14 +107,14 @@ fn word_features(norm: &crate::normalise::Normalised, bits: u8, out: &mut Vec<(u
         return;
     }
     let mask = (1u64 << bits) - 1;
-    let (unigram, bigram) = (fnv_hash(b"decision:w"), fnv_hash(b"decision:b"));
+    let bigram = fnv_hash(b"decision:b");
     let mut prev: Option<u64> = None;
     for t in &norm.tokens {
         if t.kind != TokenKind::Word {
             prev = None;
             continue;
         }
-        let h = fnv(unigram, norm.bytes_of(t));
+        let h = word_hash(norm, t);
         out.push((((h ^ (h >> 29)) & mask) as u32, 1.0));
         if let Some(p) = prev {
             let b = fnv(bigram, &h.to_le_bytes()) ^ p.rotate_left(17);
@@ -128,6 +128,12 @@ fn word_features(norm: &crate::normalise::Normalised, bits: u8, out: &mut Vec<(u
     for x in out.iter_mut() {
         x.1 = v;
     }
+}
+
+/// A word's hash for the decision's table (its bucket: `(h ^ h >> 29) & mask`).
+fn word_hash(norm: &crate::normalise::Normalised, t: &crate::normalise::Token) -> u64 {
+    use crate::hash::{fnv, fnv_hash};
+    fnv(fnv_hash(b"decision:w"), norm.bytes_of(t))
 }
 
 /// Everything the decision reads of a message: the features of `input` into `x` and its words
@@ -161,8 +167,10 @@ pub(crate) struct Decider {
     bias: PerCategory<f32>,
     block: usize,
     pub word_bits: u8,
-    /// `words[bucket * COUNT + category]`, already scaled.
-    words: Vec<f32>,
+    /// `words[bucket * COUNT + category]`, as stored (`i8`): a quarter of the bytes of `f32`, so
+    /// the ~60 rows a message reads at random stay in cache beside the model's table.
+    words: Vec<i8>,
+    word_scale: f32,
 }
 
 impl Decider {
@@ -181,12 +189,12 @@ impl Decider {
         let slots = file.heads.iter().map(|h| model.head_index(h)).collect();
         let mut bias = [0.0; Category::COUNT];
         bias.copy_from_slice(&file.bias);
-        let words = words.iter().map(|&b| b as i8 as f32 * file.word_scale).collect();
+        let words = words.iter().map(|&b| b as i8).collect();
         let block = dim / (1 + Lang::COUNT);
         let by_lang = (0..Lang::COUNT)
             .map(|l| file.weights.iter().flat_map(|w| (0..block).map(move |f| w[f] + w[(1 + l) * block + f])).collect())
             .collect();
-        Ok(Decider { slots, by_lang, bias, block, word_bits: file.word_bits, words })
+        Ok(Decider { slots, by_lang, bias, block, word_bits: file.word_bits, words, word_scale: file.word_scale })
     }
 
     /// The shipped decision for `model`, when it reads and fits.
@@ -207,11 +215,37 @@ impl Decider {
         }
         for &(bucket, v) in words {
             let row = &self.words[bucket as usize * Category::COUNT..(bucket as usize + 1) * Category::COUNT];
-            for (z, w) in z.iter_mut().zip(row) {
-                *z += v * w;
+            let v = v * self.word_scale;
+            for (z, &w) in z.iter_mut().zip(row) {
+                *z += v * w as f32;
             }
         }
         softmax(&mut z);
         z
+    }
+
+    /// The message's words that weighed most for `category` in the decision's word table: up to
+    /// two, each with at least half the strongest one's weight, as token indices. The decision
+    /// chose the category, so its own words say why (reading a head's words instead would walk
+    /// the model's table a second time, for words the decision did not weigh).
+    pub(crate) fn words_for(&self, norm: &crate::normalise::Normalised, category: Category, keep: impl Fn(usize) -> bool) -> Vec<usize> {
+        if self.word_bits == 0 {
+            return Vec::new();
+        }
+        let mask = (1u64 << self.word_bits) - 1;
+        let mut weighed: Vec<(usize, i8)> = norm
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| t.kind == crate::normalise::TokenKind::Word && keep(*i))
+            .map(|(i, t)| {
+                let h = word_hash(norm, t);
+                (i, self.words[((h ^ (h >> 29)) & mask) as usize * Category::COUNT + category.index()])
+            })
+            .filter(|&(_, w)| w > 0)
+            .collect();
+        weighed.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let top = weighed.first().map_or(0, |x| x.1);
+        weighed.iter().take(2).filter(|x| 2 * x.1 as i32 >= top as i32).map(|x| x.0).collect()
     }
 }

@@ -131,8 +131,20 @@ impl Engine {
                     flagged.insert(0, best);
                     score[best.index()] = score[best.index()].max(round3(p[best.index()]));
                     if evidence[best.index()].is_empty() {
-                        if let Some(model) = &self.model {
-                            evidence[best.index()] = self.strongest_head_words(model, model_scratch, norm, chars, &probabilities, best);
+                        // Why: the words the decision weighed most for it, else the strongest head's.
+                        let decider = self.decider.as_ref().expect("a decision was computed");
+                        let words = decider.words_for(norm, best, |i| !crate::lang::is_function_word(norm.text_of(&norm.tokens[i])));
+                        evidence[best.index()] = words
+                            .into_iter()
+                            .map(|i| {
+                                let t = &norm.tokens[i];
+                                Evidence { start: t.start, end: t.end, text: chars[t.start as usize..t.end as usize].iter().collect(), rule: "decision".to_string(), reported: false }
+                            })
+                            .collect();
+                        if evidence[best.index()].is_empty() {
+                            if let Some(model) = &self.model {
+                                evidence[best.index()] = self.strongest_head_words(model, model_scratch, norm, chars, &probabilities, best);
+                            }
                         }
                     }
                 }
