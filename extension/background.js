@@ -6,6 +6,11 @@
  *                              {time, categories} only ▼ (never text)
  *                                             engine.observe ─▶ status.spike ─▶ popup, badge
  *   options/popup  ─PLAN_*, SETTINGS_SAVE, STATUS─▶ [guard + own-page check] ─▶ storage + engine
+ *   content script ─COUNTS (open crisis-risk messages in its tab)─▶ badge
+ *   popup          ─CRISIS_SET, INCIDENT_LOG─▶ crisis mode (storage), the incident log
+ *
+ * Crisis mode and the per-tab counts live in storage, not only in memory: Chromium stops an idle
+ * service worker at any time, and a crisis does not end because the worker slept.
  *
  * The wasm runs here and not in content scripts because a page's CSP can forbid compiling wasm
  * in its content scripts (ARCHITECTURE.md: every route failed under `script-src 'self'`), while
@@ -27,12 +32,25 @@ const WASM_URL = chrome.runtime.getURL('wasm/sentinelle_bg.wasm');
  * batch, as `engine.observe` returns it (`{current, closed, stats}`, src/spike.rs) plus
  * `spiking`, the categories whose current window is a spike; null before the first batch.
  */
-const status = { state: 'loading', version: null, plan: null, custom: false, error: null, warning: null, spike: null };
+const status = { state: 'loading', version: null, plan: null, custom: false, error: null, warning: null, spike: null, crisis: { on: false, since: null, proposed: false } };
+/** The plan's `brand.names`, as `authorKey`s: messages they write are the brand's own. */
+let brandNames = new Set();
+
+/** Crisis mode and the incident log's windows (counts and times per category, never text). */
+const CRISIS_KEY = 'crisis';
+const LOG_KEY = 'incidentLog';
+const LOG_WINDOW_MS = 10 * 60_000;
+const LOG_MAX_WINDOWS = 7 * 24 * 6; // a week of ten-minute windows
+/** Open crisis-risk messages per tab; in session storage where the browser has it (cleared with
+ * the browser session, kept across worker restarts). */
+const COUNTS_KEY = 'tabRisks';
+const sessionArea = chrome.storage.session ?? chrome.storage.local;
 let current = null; // the live Engine; replaced whole, never mutated
 let loading = null;
 
 const BADGE_DEAD = { text: '!', color: '#b42318' };
 const BADGE_SPIKE = { text: '\u2191', color: '#b54708' }; // ↑: more messages than usual
+const RISK_COLOR = '#b42318';
 
 let badgeShown = null;
 /** The toolbar badge and tooltip; `look` null clears the badge. Unchanged looks cost nothing. */
@@ -83,11 +101,12 @@ function swap(engine, custom) {
   old?.free();
   status.state = 'ready';
   status.plan = describePlan(engine);
+  brandNames = new Set((status.plan.brandNames ?? []).map(M.authorKey));
   status.custom = custom;
   // A new engine has a new detector (the plan may window and threshold differently): its
   // baseline starts again from the next batch.
   status.spike = null;
-  badge(null);
+  showBadge();
 }
 
 /**
@@ -116,12 +135,62 @@ const deadAnswer = () => ({ ok: false, dead: true, error: status.error });
 function showSpike(state) {
   const spiking = state.current.filter((r) => r.state === 'spike' && r.category).map((r) => r.category);
   status.spike = { ...state, spiking };
-  if (spiking.length) {
-    const names = spiking.map((c) => chrome.i18n.getMessage(`category_${c}`) || c).join(', ');
-    badge(BADGE_SPIKE, chrome.i18n.getMessage('badgeSpike', [names]));
-  } else {
-    badge(null);
+  // A spike proposes crisis mode; the team decides (the popup asks).
+  status.crisis = { ...status.crisis, proposed: spiking.length > 0 && !status.crisis.on };
+  showBadge();
+}
+
+let tabRisks = {}; // tab id → open crisis-risk messages
+/** The badge: the open crisis-risk messages across tabs, '↑' in a spike with none open. */
+function showBadge() {
+  if (dead()) return; // the '!' stays
+  const total = Object.values(tabRisks).reduce((a, b) => a + b, 0);
+  const spiking = status.spike?.spiking ?? [];
+  const names = spiking.map((c) => chrome.i18n.getMessage(`category_${c}`) || c).join(', ');
+  const titles = [];
+  if (total) titles.push(chrome.i18n.getMessage('badgeRisks', [String(total)]));
+  if (spiking.length) titles.push(chrome.i18n.getMessage('badgeSpike', [names]));
+  if (total) badge({ text: total > 999 ? '999+' : String(total), color: spiking.length || status.crisis.on ? BADGE_SPIKE.color : RISK_COLOR }, titles.join('\n'));
+  else if (spiking.length) badge(BADGE_SPIKE, titles.join('\n'));
+  else badge(null);
+}
+
+async function setTabRisks(tabId, n) {
+  if (n) tabRisks[tabId] = n;
+  else delete tabRisks[tabId];
+  await sessionArea.set({ [COUNTS_KEY]: tabRisks });
+  showBadge();
+}
+
+/** What a restarted worker knew: crisis mode and the tabs' counts. */
+const restored = (async () => {
+  const [{ [CRISIS_KEY]: crisis }, { [COUNTS_KEY]: counts }] = await Promise.all([chrome.storage.local.get(CRISIS_KEY), sessionArea.get(COUNTS_KEY)]);
+  if (crisis?.on) status.crisis = { on: true, since: crisis.since ?? null, proposed: false };
+  if (counts && typeof counts === 'object') tabRisks = counts;
+  showBadge();
+})();
+
+/** Counts per category per ten-minute window into the incident log (the post-crisis review). */
+async function logEvents(events) {
+  const { [LOG_KEY]: log = { windows: {}, crisis: [] } } = await chrome.storage.local.get(LOG_KEY);
+  for (const e of events) {
+    const w = String(Math.floor(e.time / LOG_WINDOW_MS) * LOG_WINDOW_MS);
+    const counts = (log.windows[w] ??= {});
+    for (const c of e.categories.length ? e.categories : ['other']) counts[c] = (counts[c] ?? 0) + 1;
   }
+  const keys = Object.keys(log.windows).map(Number).sort((a, b) => a - b);
+  for (const k of keys.slice(0, Math.max(0, keys.length - LOG_MAX_WINDOWS))) delete log.windows[String(k)];
+  await chrome.storage.local.set({ [LOG_KEY]: log });
+}
+
+async function setCrisis(on) {
+  await restored;
+  const since = on ? (status.crisis.on ? status.crisis.since : Date.now()) : null;
+  status.crisis = { on, since, proposed: !on && (status.spike?.spiking.length ?? 0) > 0 };
+  const { [LOG_KEY]: log = { windows: {}, crisis: [] } } = await chrome.storage.local.get(LOG_KEY);
+  log.crisis.push({ on, time: Date.now() });
+  await chrome.storage.local.set({ [CRISIS_KEY]: { on, since }, [LOG_KEY]: log });
+  showBadge();
 }
 
 async function settings() {
@@ -131,6 +200,8 @@ async function settings() {
 
 async function onTriage(msg) {
   const opts = triageOptions(await settings(), 3, { scores: false });
+  await restored;
+  if (status.crisis.on) opts.crisisMode = true;
   try {
     await load();
   } catch {
@@ -142,13 +213,21 @@ async function onTriage(msg) {
   // The detector's spiking categories make messages in them crises. The engine would read its
   // own detector when this list is empty; passing the state the popup shows keeps the two the same.
   if (status.spike?.spiking.length) opts.spiking = status.spike.spiking;
+  // The brand's own messages (its post, its replies) are not triaged: their ids come back in `own`.
+  const own = [];
+  const incoming = msg.messages.filter((m) => {
+    const mine = brandNames.size > 0 && m.author != null && brandNames.has(M.authorKey(m.author));
+    if (mine) own.push(m.id);
+    return !mine;
+  });
   let verdicts;
+  let events;
   try {
-    verdicts = triage(engine, msg.messages, opts);
+    verdicts = triage(engine, incoming, opts);
     // Time and flagged categories only: the detector never sees a word of the messages.
     const now = Date.now();
-    const events = verdicts.map((v, i) => {
-      const time = msg.messages[i]?.time;
+    events = verdicts.map((v, i) => {
+      const time = incoming[i]?.time;
       return { time: Number.isFinite(time) ? time : now, categories: v.categories.map((c) => c.category) };
     });
     showSpike(engine.observe(events));
@@ -156,7 +235,8 @@ async function onTriage(msg) {
     stop(e);
     return deadAnswer();
   }
-  return { ok: true, verdicts };
+  await logEvents(events).catch((e) => console.warn('sentinelle: incident log not written:', e));
+  return { ok: true, verdicts, own };
 }
 
 async function onPage(msg) {
@@ -203,6 +283,17 @@ async function onPage(msg) {
       await chrome.storage.local.set({ settings: { agent, link } });
       return { ok: true };
     }
+    case T.CRISIS_SET:
+      await setCrisis(msg.on);
+      return { ok: true, status: { ...status } };
+    case T.INCIDENT_LOG: {
+      await restored;
+      const { [LOG_KEY]: log = { windows: {}, crisis: [] } } = await chrome.storage.local.get(LOG_KEY);
+      const windows = Object.entries(log.windows).map(([start, counts]) => ({ start: new Date(Number(start)).toISOString(), minutes: LOG_WINDOW_MS / 60_000, counts }));
+      windows.sort((a, b) => a.start.localeCompare(b.start));
+      const crisis = log.crisis.map((c) => ({ on: c.on, time: new Date(c.time).toISOString() }));
+      return { ok: true, log: { kind: 'sentinelle-incident-log', version: 1, plan: status.plan?.name ?? null, exported: new Date().toISOString(), windows, crisis } };
+    }
   }
   throw new Error(`unhandled message ${msg.type}`);
 }
@@ -213,11 +304,21 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const from = M.senderKind(sender, chrome.runtime.id, chrome.runtime.getURL(''));
   let work;
   if (from === 'page' && M.isPageToBackground(msg)) work = onPage(msg);
-  else if (from === 'content' && M.isContentToBackground(msg)) work = onTriage(msg);
+  else if (from === 'content' && M.isContentToBackground(msg)) {
+    work = msg.type === M.ContentToBackground.COUNTS ? restored.then(() => setTabRisks(sender.tab.id, msg.crisisRisk)).then(() => ({ ok: true })) : onTriage(msg);
+  }
   else {
     sendResponse({ ok: false, error: `refused: ${typeof msg?.type === 'string' ? msg.type : 'malformed'} from ${from}` });
     return false;
   }
   work.then(sendResponse, (e) => sendResponse({ ok: false, error: String(e?.message ?? e) }));
   return true; // answer asynchronously
+});
+
+// A closed tab, or one that navigates away, has no open messages any more.
+chrome.tabs.onRemoved.addListener((tabId) => {
+  restored.then(() => tabId in tabRisks && setTabRisks(tabId, 0));
+});
+chrome.tabs.onUpdated.addListener((tabId, info) => {
+  if (info.status === 'loading') restored.then(() => tabId in tabRisks && setTabRisks(tabId, 0));
 });

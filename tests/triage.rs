@@ -37,6 +37,29 @@ fn an_active_incident_raises_its_messages_and_leads_with_the_holding_statement()
 }
 
 #[test]
+fn crisis_mode_puts_the_holding_statement_first_on_crisis_risks_and_spiking_categories_only() {
+    // The default plan's incident is inactive: no keyword matches, only crisis mode offers it.
+    let engine = Engine::with_default_plan();
+    let risk = msg("Vos employés ont volé dans ma maison pendant l'installation, c'est scandaleux");
+    let complaint = msg("Colis toujours pas reçu après trois semaines, je suis très déçue");
+    let calm = TriageOptions::default();
+    let crisis = TriageOptions { crisis_mode: true, ..TriageOptions::default() };
+    let (before, during) = (engine.triage_one(&risk, 0, &calm), engine.triage_one(&risk, 0, &crisis));
+    assert!(before.primary.is_crisis_risk(), "{:?}", before.primary);
+    assert_ne!(before.replies[0].template, "incident");
+    assert_eq!(during.replies[0].template, "incident");
+    assert!(during.replies[0].text.contains("rappel du lot"), "{}", during.replies[0].text);
+    // An ordinary complaint keeps its own replies in crisis mode, unless its category is spiking.
+    let plain = engine.triage_one(&complaint, 0, &crisis);
+    assert_eq!(plain.primary, Category::Complaint);
+    assert_ne!(plain.replies[0].template, "incident");
+    let spiking = TriageOptions { crisis_mode: true, spiking: vec![Category::Complaint], ..TriageOptions::default() };
+    assert_eq!(engine.triage_one(&complaint, 0, &spiking).replies[0].template, "incident");
+    // Crisis mode adds a reply, it does not change the verdict.
+    assert_eq!((before.primary, before.severity, before.response), (during.primary, during.severity, during.response));
+}
+
+#[test]
 fn replies_come_in_the_messages_language_with_values_filled_and_variants_rotated() {
     let engine = Engine::new(plan_with(|v| v["brand"]["names"] = serde_json::json!(["FreshCo"])));
     let mut opts = TriageOptions::default();

@@ -1,6 +1,8 @@
 /*
- * The card shown under each triaged message: severity, category, response, reply-by, the
- * evidence, and the suggested replies with an Insert button.
+ * What each triaged message gets: a small chip beside it (severity colour, primary category,
+ * reply-by for problems and crises) that opens its card — severity, category, response, reply-by,
+ * the evidence, and the suggested replies with Insert and Copy. A thread with a full card under
+ * every message would double in length; the chip keeps the page the platform's.
  *
  * It lives in a shadow root on its own <sentinelle-card> element so the page's CSS cannot bend it
  * and ours cannot leak. The page's text is hostile: it only ever enters the card as text
@@ -14,26 +16,42 @@
   const TAG = 'sentinelle-card';
 
   const CSS = `
-:host { all: initial; display: block; margin: 6px 0; font: 13px/1.4 system-ui, sans-serif; color: #1d2433; }
-.card { border: 1px solid #d5dae3; border-left: 4px solid #8a94a6; border-radius: 6px; background: #fbfcfe; padding: 6px 8px; }
+:host { all: initial; display: block; margin: 4px 0; font: 13px/1.4 system-ui, sans-serif; color: #1d2433;
+  --bg: #fbfcfe; --line: #d5dae3; --muted: #5b6577; --chip: #eef1f6; --text: #1d2433; }
+@media (prefers-color-scheme: dark) {
+  :host { color: #e6e9ef; --bg: #1f2430; --line: #3a4254; --muted: #a7b0c0; --chip: #2a3140; --text: #e6e9ef; }
+}
+.chip { display: inline-flex; gap: 6px; align-items: center; max-width: 100%; font: inherit; font-size: 12px; line-height: 1.6;
+  padding: 0 8px; border-radius: 10px; border: 1px solid var(--line); background: var(--chip); color: var(--text); cursor: pointer; }
+.chip:focus-visible { outline: 2px solid #3056d3; outline-offset: 2px; }
+.dot { width: 8px; height: 8px; border-radius: 50%; background: #8a94a6; flex: none; }
+.chip[data-severity="problem"] .dot { background: #c77700; }
+.chip[data-severity="crisis"] .dot { background: #b42318; }
+.chip[data-severity="crisis"] { border-color: #b42318; }
+.chip .muted, .chip .overdue { font-weight: 400; }
+.card[hidden] { display: none; }
+.card { margin-top: 4px; color: var(--text); border: 1px solid var(--line); border-left: 4px solid #8a94a6; border-radius: 6px; background: var(--bg); padding: 6px 8px; }
 .card[data-severity="problem"] { border-left-color: #c77700; }
-.card[data-severity="crisis"] { border-left-color: #b42318; background: #fff7f6; }
+.card[data-severity="crisis"] { border-left-color: #b42318; }
 .head { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; }
 .pill { font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: .03em; padding: 1px 6px; border-radius: 9px; background: #e6e9ef; }
 [data-severity="problem"] .pill { background: #fdebc8; color: #7a4600; }
 [data-severity="crisis"] .pill { background: #fbd5d1; color: #7a1a10; }
 .category { font-weight: 600; }
-.muted { color: #5b6577; }
+.muted { color: var(--muted); }
 .overdue { color: #b42318; font-weight: 600; }
-.why { margin: 4px 0 0; color: #5b6577; }
+.why { margin: 4px 0 0; color: var(--muted); }
 .why q { background: #fff1a8; color: #1d2433; padding: 0 2px; border-radius: 2px; quotes: none; }
 ul { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 4px; }
 li { display: flex; gap: 8px; align-items: flex-start; }
 li p { margin: 0; flex: 1; white-space: pre-wrap; }
-button { font: inherit; font-size: 12px; padding: 2px 10px; border-radius: 4px; border: 1px solid #3056d3; background: #3056d3; color: #fff; cursor: pointer; }
+.actions { display: flex; gap: 4px; flex: none; }
+.actions button { font: inherit; font-size: 12px; padding: 2px 10px; border-radius: 4px; border: 1px solid #3056d3; background: #3056d3; color: #fff; cursor: pointer; }
+.actions button.secondary { background: transparent; color: inherit; }
+.actions button:focus-visible { outline: 2px solid #3056d3; outline-offset: 2px; }
 button:disabled { opacity: .6; cursor: default; }
 .missing { display: block; color: #7a4600; font-size: 12px; }
-.note { margin: 4px 0 0; font-size: 11px; color: #5b6577; }
+.note { margin: 4px 0 0; font-size: 11px; color: var(--muted); }
 .status:empty { display: none; }
 .status { margin: 4px 0 0; font-weight: 600; }
 textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; }
@@ -87,13 +105,17 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
     return p;
   }
 
+  let cardIds = 0;
+
   /**
-   * Builds (or rebuilds) the card for `verdict`. `onInsert(text)` resolves like
-   * `Sentinelle.insert.insertReply`; the card reports the outcome in its status line.
+   * Builds (or rebuilds) the chip and card for `verdict`. `onInsert(text)` resolves like
+   * `Sentinelle.insert.insertReply`; the card reports the outcome in its status line. A rebuilt
+   * card stays open if it was.
    */
   function render(host, verdict, { onInsert }) {
     host ??= document.createElement(TAG);
     const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+    const wasOpen = host.dataset.open === 'true';
     root.replaceChildren();
     style(root);
     host.dataset.severity = verdict.severity;
@@ -103,6 +125,22 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
     const replies = el('ul');
     for (const reply of verdict.replies || []) {
       const button = el('button', { type: 'button', 'data-template': reply.template }, t('cardInsert'));
+      const copy = el('button', { type: 'button', class: 'secondary', 'data-copy': reply.template }, t('cardCopy'));
+      copy.addEventListener('click', async () => {
+        let ok = false;
+        try {
+          await navigator.clipboard.writeText(reply.text);
+          ok = true;
+        } catch {
+          // The page may deny the clipboard: the text, selected, for the agent to copy by hand.
+        }
+        status.replaceChildren(t(ok ? 'cardCopied' : 'cardCopyFailed'));
+        if (!ok) {
+          const area = el('textarea', { readOnly: true, value: reply.text });
+          status.append(area);
+          area.select();
+        }
+      });
       const missing = reply.missing?.length ? el('span', { class: 'missing' }, t('cardMissing', [reply.missing.join(', ')])) : null;
       button.addEventListener('click', async () => {
         button.disabled = true;
@@ -116,10 +154,11 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
           area.select();
         }
       });
-      replies.append(el('li', {}, el('p', {}, reply.text, missing), button));
+      replies.append(el('li', {}, el('p', {}, reply.text, missing), el('span', { class: 'actions' }, button, copy)));
     }
 
-    const card = el('section', { class: 'card', 'data-severity': verdict.severity, 'aria-label': t('cardLabel') },
+    const id = `sentinelle-card-${++cardIds}`;
+    const card = el('section', { class: 'card', id, role: 'region', 'data-severity': verdict.severity, 'aria-label': t('cardLabel') },
       el('div', { class: 'head' },
         el('span', { class: 'pill' }, t('severity_' + verdict.severity)),
         el('span', { class: 'category' }, t('category_' + verdict.primary)),
@@ -130,9 +169,32 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
       replies.childElementCount ? replies : el('p', { class: 'note' }, t('cardNoReply')),
       status,
       el('p', { class: 'note' }, t('cardHeuristic')));
-    root.append(card);
+    card.hidden = !wasOpen;
+
+    // The chip: what the agent sees on the page until they open the card.
+    const urgent = verdict.severity !== 'routine';
+    const chip = el('button', { type: 'button', class: 'chip', 'data-severity': verdict.severity, 'aria-expanded': String(wasOpen),
+      'aria-controls': id, title: t('chipTitle') },
+      el('span', { class: 'dot', 'aria-hidden': 'true' }),
+      el('span', { class: 'category' }, `${t('severity_' + verdict.severity)} · ${t('category_' + verdict.primary)}`),
+      urgent ? deadlineNode(verdict) : null);
+    chip.addEventListener('click', () => toggle(host));
+    root.append(chip, card);
     return host;
   }
 
-  S.card = Object.freeze({ TAG, render });
+  /** Opens or closes a host's card (`open` undefined: the other way); focus follows into it. */
+  function toggle(host, open) {
+    const root = host.shadowRoot;
+    const chip = root?.querySelector('.chip');
+    const card = root?.querySelector('.card');
+    if (!chip || !card) return;
+    const show = open ?? card.hidden;
+    card.hidden = !show;
+    chip.setAttribute('aria-expanded', String(show));
+    host.dataset.open = String(show);
+    if (show) card.querySelector('button')?.focus({ preventScroll: true });
+  }
+
+  S.card = Object.freeze({ TAG, render, toggle });
 })();

@@ -10,7 +10,12 @@
  * Page text is only read (innerText) and shown as text, never parsed as HTML.
  *
  * Marks for tests and curious agents: <html data-sentinelle="watching|ready|error|off">, and on
- * each triaged message data-sentinelle-primary / data-sentinelle-severity.
+ * each triaged message data-sentinelle-primary / data-sentinelle-severity; the brand's own
+ * messages (its post, its replies) get data-sentinelle-own and no chip.
+ *
+ * Each message gets a chip that opens its card (click, or Alt+Shift+S while focus is in the
+ * message). After each batch the tab's open crisis-risk count goes to the background, which shows
+ * the total on the toolbar badge; the popup lists those messages and can scroll to one.
  *
  * When the background answers `dead: true` (its engine stopped, or never loaded), this script
  * stops for good: no retry timer, no observer, marked `error` until the page is reloaded. A dead
@@ -41,7 +46,12 @@
   const seen = new WeakSet(); // messages sent or answered (WeakSet: virtualised lists drop nodes)
   const cards = new WeakMap(); // message → its card element
   const shown = new WeakMap(); // message → verdict shown (to keep the counts right on re-triage)
-  const stats = { adapter: adapter.id, platform: adapter.platform, messages: 0, severity: {}, category: {}, error: null };
+  const stats = { adapter: adapter.id, platform: adapter.platform, messages: 0, own: 0, severity: {}, category: {}, error: null };
+  /** Crisis-risk messages on the page, by key, for the popup's list (no text leaves the tab but
+   * to our own popup). */
+  const risks = new Map(); // key → {el, primary, severity}
+  let nextKey = 1;
+  const keys = new WeakMap(); // message → key
   let scheduled = false;
   let stopped = false; // the engine is dead: nothing more until the page is reloaded
   let pausedUntil = 0;
@@ -84,11 +94,17 @@
     }
     pending.clear();
     const batch = [];
+    const account = ownAccount();
     for (const el of found) {
       if (seen.has(el)) continue;
       const message = read(el);
       if (!message) continue; // no text yet: the mutation that brings it queues it again
       seen.add(el);
+      // The page's own account writing (its post, its replies): nothing to triage.
+      if (account && message.author && M.authorKey(message.author) === account) {
+        markOwn(el);
+        continue;
+      }
       batch.push({ el, message });
     }
     for (let i = 0; i < batch.length; i += M.MAX_BATCH) send(batch.slice(i, i + M.MAX_BATCH));
@@ -96,6 +112,13 @@
 
   function textElementOf(el) {
     return el.querySelector(adapter.text) ?? (adapter.textIsMessage ? el : null);
+  }
+
+  /** The brand's own account as the page names it (the page's header, the logged-in account). */
+  function ownAccount() {
+    if (!adapter.ownAccount) return null;
+    const name = document.querySelector(adapter.ownAccount)?.textContent.trim();
+    return name ? M.authorKey(name) : null;
   }
 
   /** The message as the engine reads it, or null when it has no text. */
@@ -139,11 +162,32 @@
     }
     stats.error = null;
     const byId = new Map(answer.verdicts.map((v) => [v.id, v]));
+    const own = new Set(answer.own ?? []);
     for (const { el, message } of batch) {
+      if (own.has(message.id)) {
+        if (el.isConnected) markOwn(el); // one of the plan's brand names wrote it
+        continue;
+      }
       const verdict = byId.get(message.id);
       if (verdict && el.isConnected) show(el, verdict);
     }
     html.dataset.sentinelle = 'ready';
+    reportCounts();
+  }
+
+  function markOwn(el) {
+    if (el.dataset.sentinelleOwn === 'true') return;
+    el.dataset.sentinelleOwn = 'true';
+    stats.own += 1;
+  }
+
+  /** The tab's open crisis-risk messages to the background, for the badge (a count, no text). */
+  let reported = -1;
+  function reportCounts() {
+    for (const [key, r] of risks) if (!r.el.isConnected) risks.delete(key);
+    if (risks.size === reported) return;
+    reported = risks.size;
+    chrome.runtime.sendMessage({ type: M.ContentToBackground.COUNTS, crisisRisk: risks.size }).catch(() => {});
   }
 
   function stop() {
@@ -165,6 +209,10 @@
     shown.set(el, verdict);
     el.dataset.sentinellePrimary = verdict.primary;
     el.dataset.sentinelleSeverity = verdict.severity;
+    if (!keys.has(el)) keys.set(el, String(nextKey++));
+    const key = keys.get(el);
+    if (S.verdict.isCrisisRisk(verdict.primary)) risks.set(key, { el, primary: verdict.primary, severity: verdict.severity });
+    else risks.delete(key);
     const host = S.card.render(cards.get(el), verdict, { onInsert: (text) => S.insert.insertReply(replyBoxFor(el), text) });
     if (!cards.has(el)) {
       cards.set(el, host);
@@ -198,9 +246,37 @@
     if (area === 'local' && ('plan' in changes || 'settings' in changes)) rescan();
   });
 
+  /** The focused message's card opens with Alt+Shift+S (the chip is also in the tab order). */
+  document.addEventListener('keydown', (e) => {
+    if (!(e.altKey && e.shiftKey && e.code === 'KeyS')) return;
+    // The path crosses our shadow roots (focus may be on a chip), `closest` would not.
+    const el = e.composedPath().find((n) => n instanceof Element && n.matches(adapter.message));
+    const host = el && cards.get(el);
+    if (!host) return;
+    e.preventDefault();
+    S.card.toggle(host);
+  }, true);
+
   chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     if (sender.id !== chrome.runtime.id || !M.isPopupToContent(msg)) return false;
-    sendResponse({ ok: true, stats: structuredClone(stats) });
+    if (msg.type === M.PopupToContent.SCROLL_TO) {
+      const r = risks.get(msg.key);
+      if (r?.el.isConnected) {
+        r.el.scrollIntoView({ block: 'center' });
+        const host = cards.get(r.el);
+        if (host) S.card.toggle(host, true);
+      }
+      sendResponse({ ok: !!r });
+      return false;
+    }
+    // Each crisis-risk message for the popup's list: its category, severity and a short excerpt.
+    const list = [];
+    for (const [key, r] of risks) {
+      if (!r.el.isConnected) continue;
+      const excerpt = (textElementOf(r.el)?.innerText ?? '').trim().slice(0, 90);
+      list.push({ key, primary: r.primary, severity: r.severity, excerpt });
+    }
+    sendResponse({ ok: true, stats: { ...structuredClone(stats), risks: list } });
     return false;
   });
 

@@ -24,7 +24,8 @@ export async function startEngine(glue, { wasm, plan } = {}) {
 /** The few plan facts the UI shows, without keeping the whole document around. */
 export function describePlan(engine) {
   const doc = JSON.parse(engine.planJson());
-  return { name: String(doc.name ?? ''), version: doc.version, incident: doc.incident?.active ? doc.incident.name : null };
+  const names = Array.isArray(doc.brand?.names) ? doc.brand.names.filter((n) => typeof n === 'string' && n.trim()) : [];
+  return { name: String(doc.name ?? ''), version: doc.version, incident: doc.incident?.active ? doc.incident.name : null, brandNames: names };
 }
 
 /**

@@ -24,15 +24,26 @@
   const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
   const isOptString = (v, max) => v === undefined || (typeof v === 'string' && v.length <= max);
 
-  const ContentToBackground = Object.freeze({ TRIAGE: 'triage' });
+  const ContentToBackground = Object.freeze({ TRIAGE: 'triage', COUNTS: 'counts' });
   const PageToBackground = Object.freeze({
     STATUS: 'status',
     PLAN_GET: 'plan:get',
     PLAN_SAVE: 'plan:save',
     PLAN_RESET: 'plan:reset',
     SETTINGS_SAVE: 'settings:save',
+    CRISIS_SET: 'crisis:set',
+    INCIDENT_LOG: 'incident-log',
   });
-  const PopupToContent = Object.freeze({ TAB_STATS: 'tab-stats' });
+  const PopupToContent = Object.freeze({ TAB_STATS: 'tab-stats', SCROLL_TO: 'scroll-to' });
+
+  /**
+   * An author's name as compared with the brand's own names: trimmed, without a leading `@`,
+   * case and accents folded, so "@MaisonLumiere" on one platform is "Maison Lumière"'s handle
+   * only if written the same way — names are compared whole, never by part.
+   */
+  function authorKey(name) {
+    return String(name).trim().replace(/^@/, '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ');
+  }
 
   /** One message of a TRIAGE batch, as the engine reads it (`Message` in src/triage.rs). */
   function isPageMessage(m) {
@@ -54,6 +65,7 @@
     if (msg.type === ContentToBackground.TRIAGE) {
       return Array.isArray(msg.messages) && msg.messages.length <= MAX_BATCH && msg.messages.every(isPageMessage);
     }
+    if (msg.type === ContentToBackground.COUNTS) return Number.isSafeInteger(msg.crisisRisk) && msg.crisisRisk >= 0 && msg.crisisRisk <= 1_000_000;
     return false;
   }
 
@@ -64,7 +76,10 @@
       case PageToBackground.STATUS:
       case PageToBackground.PLAN_GET:
       case PageToBackground.PLAN_RESET:
+      case PageToBackground.INCIDENT_LOG:
         return true;
+      case PageToBackground.CRISIS_SET:
+        return typeof msg.on === 'boolean';
       case PageToBackground.PLAN_SAVE:
         return typeof msg.plan === 'string' && msg.plan.length <= 2_000_000;
       case PageToBackground.SETTINGS_SAVE:
@@ -87,7 +102,9 @@
   }
 
   function isPopupToContent(msg) {
-    return isObject(msg) && msg.type === PopupToContent.TAB_STATS;
+    if (!isObject(msg)) return false;
+    if (msg.type === PopupToContent.SCROLL_TO) return typeof msg.key === 'string' && msg.key.length <= 20;
+    return msg.type === PopupToContent.TAB_STATS;
   }
 
   S.messages = Object.freeze({
@@ -101,5 +118,6 @@
     isPageToBackground,
     isPopupToContent,
     senderKind,
+    authorKey,
   });
 })();

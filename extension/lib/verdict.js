@@ -13,7 +13,10 @@
   // The engine's own lists (lib/taxonomy.js, generated from the wasm at build time), never retyped:
   // every category the engine scores, crisis risks first (the plan's order), severities, responses.
   if (!S.taxonomy) throw new Error('sentinelle: lib/taxonomy.js must load before lib/verdict.js (scripts/package.mjs generates it)');
-  const { categories: CATEGORIES, severities: SEVERITIES, responses: RESPONSES } = S.taxonomy;
+  const { categories: CATEGORIES, severities: SEVERITIES, responses: RESPONSES, crisisRisk: CRISIS_RISK } = S.taxonomy;
+  const crisisRisk = new Set(CRISIS_RISK);
+  /** True for the plan's crisis-risk categories (the engine's list, not retyped). */
+  const isCrisisRisk = (category) => crisisRisk.has(category);
 
   /**
    * Splits `text` into segments by the evidence spans. The engine counts offsets in Unicode code
@@ -123,5 +126,5 @@
     return { total: verdicts.length, category, severity };
   }
 
-  S.verdict = Object.freeze({ CATEGORIES, SEVERITIES, RESPONSES, segments, highlight, allEvidence, deadline, deadlineLabel, tally, countItems });
+  S.verdict = Object.freeze({ CATEGORIES, SEVERITIES, RESPONSES, isCrisisRisk, segments, highlight, allEvidence, deadline, deadlineLabel, tally, countItems });
 })();

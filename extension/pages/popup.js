@@ -1,7 +1,8 @@
 /*
- * Popup: the engine's state (loaded, version, plan, or the error that stopped it), the spike
- * detector's state, and what the content script found on the active tab. Reads only; changes go
- * through the options page.
+ * Popup: the engine's state (loaded, version, plan, or the error that stopped it), crisis mode
+ * (proposed by a spike, switched by the team), the spike detector's state, what the content script
+ * found on the active tab (counts, its crisis-risk messages to scroll to, whether its adapter
+ * found anything), and the incident log's export. Plan changes go through the options page.
  */
 import '../lib/i18n.js';
 import '../lib/taxonomy.js'; // generated at build time from the engine (scripts/package.mjs)
@@ -24,7 +25,38 @@ async function showEngine() {
   $('engine-warning').hidden = !s.warning;
   $('engine-warning').textContent = s.warning ?? '';
   showSpikes(s.spike);
+  showCrisis(s.crisis);
 }
+
+function showCrisis(crisis) {
+  const on = !!crisis?.on;
+  document.body.dataset.crisis = on ? 'on' : 'off';
+  const since = crisis?.since ? new Date(crisis.since).toLocaleTimeString(i18n.uiLanguage(), { hour: '2-digit', minute: '2-digit' }) : '';
+  $('crisis-state').textContent = on ? t('popupCrisisOn', [since]) : t('popupCrisisOff');
+  $('crisis-proposed').hidden = !crisis?.proposed;
+  $('crisis-toggle').textContent = t(on ? 'popupCrisisStop' : 'popupCrisisStart');
+  $('crisis-toggle').dataset.on = String(on);
+}
+
+$('crisis-toggle').addEventListener('click', async () => {
+  const on = $('crisis-toggle').dataset.on !== 'true';
+  const answer = await chrome.runtime.sendMessage({ type: M.PageToBackground.CRISIS_SET, on });
+  if (answer?.ok) showCrisis(answer.status.crisis);
+});
+
+/** The incident log as a JSON file: counts and times per category, crisis mode on and off, no text. */
+$('export-log').addEventListener('click', async () => {
+  const answer = await chrome.runtime.sendMessage({ type: M.PageToBackground.INCIDENT_LOG });
+  if (!answer?.ok) return;
+  const url = URL.createObjectURL(new Blob([JSON.stringify(answer.log, null, 2)], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `sentinelle-incident-log-${answer.log.exported.slice(0, 10)}.json`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+});
 
 /**
  * The categories in a spike, as the engine's detector reported them after the last batch (the
@@ -59,6 +91,7 @@ export async function tabStats(tabId) {
 async function showTab() {
   const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
   const stats = tab ? await tabStats(tab.id) : null;
+  const tabId = tab?.id;
   $('tab-none').hidden = !!stats;
   $('tab-stats').hidden = !stats;
   if (!stats) return;
@@ -66,6 +99,26 @@ async function showTab() {
   const items = V.countItems(document, t, stats);
   $('severity-counts').replaceChildren(...items.severity);
   $('category-counts').replaceChildren(...items.category);
+  $('tab-own').hidden = !stats.own;
+  $('tab-own').textContent = stats.own ? t('popupOwnSkipped', [String(stats.own)]) : '';
+  // A supported site where the adapter finds nothing: the platform's layout may have moved.
+  const nothing = stats.messages === 0 && stats.own === 0 && stats.adapter !== 'generic';
+  $('tab-nothing').hidden = !nothing;
+  $('tab-nothing').textContent = nothing ? t('popupAdapterNothing', [stats.adapter]) : '';
+  const risks = stats.risks ?? [];
+  $('risk-none').hidden = risks.length > 0;
+  $('risk-list').replaceChildren(...risks.map((r) => {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'link';
+    button.dataset.key = r.key;
+    button.dataset.category = r.primary;
+    button.textContent = `${t('severity_' + r.severity)} · ${t('category_' + r.primary)} — ${r.excerpt}`; // page text, as text
+    button.addEventListener('click', () => chrome.tabs.sendMessage(tabId, { type: M.PopupToContent.SCROLL_TO, key: r.key }).catch(() => {}));
+    li.append(button);
+    return li;
+  }));
   $('tab-error').hidden = !stats.error;
   $('tab-error').textContent = stats.error ? t('popupTabError', [stats.error]) : '';
 }

@@ -281,8 +281,9 @@ impl Plan {
                 if inc.keywords.is_empty() {
                     c.err("incident.keywords", "an active incident needs keywords to recognise messages about it");
                 }
-                incident = Some(Incident { statement });
             }
+            // Kept inactive too: crisis mode offers the holding statement before any keyword is known.
+            incident = Some(Incident { statement });
         }
 
         let s = &doc.spike;

@@ -27,7 +27,8 @@ pub const DEFAULT_PLAN_JSON: &str = include_str!("../../data/plan.default.json")
 pub const PLAN_VERSION: u32 = 1;
 
 
-/// An active incident, compiled.
+/// The plan's incident, compiled: its holding statement, offered first on messages about the
+/// incident while it is active, and on every crisis-risk message in crisis mode.
 #[derive(Debug, Clone)]
 pub struct Incident {
     /// The holding statement per language, compiled once at validation.

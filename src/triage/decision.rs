@@ -176,7 +176,8 @@ impl Engine {
 
         let max = if opts.max_replies == 0 { 3 } else { opts.max_replies };
         let seed = crate::hash::fnv_hash(id.as_bytes());
-        let replies = suggest(plan, primary, lang, severity, about_incident, msg.author.as_deref(), &opts.reply, seed, max);
+        let holding_first = about_incident || (opts.crisis_mode && (primary.is_crisis_risk() || spiking));
+        let replies = suggest(plan, primary, lang, severity, holding_first, msg.author.as_deref(), &opts.reply, seed, max);
 
         let categories = flagged
             .iter()

@@ -5,8 +5,9 @@ use crate::plan::Plan;
 use crate::reply::{Reply, ReplyContext, Template};
 use crate::taxonomy::{Category, Lang, Severity};
 
-/// Ranked reply suggestions for a message: the incident's holding statement first when the
-/// message is about the active incident, then the templates for the primary category, language
+/// Ranked reply suggestions for a message: the incident's holding statement first when
+/// `holding_first` (the message is about the active incident, or crisis mode is on and it is a
+/// crisis risk), then the templates for the primary category, language
 /// and severity. `seed` rotates the variants so that consecutive replies do not read the same.
 #[allow(clippy::too_many_arguments, reason = "what a reply depends on, named")]
 pub(super) fn suggest(
@@ -14,7 +15,7 @@ pub(super) fn suggest(
     primary: Category,
     lang: Lang,
     severity: Severity,
-    about_incident: bool,
+    holding_first: bool,
     author: Option<&str>,
     ctx: &ReplyContext,
     seed: u64,
@@ -30,7 +31,7 @@ pub(super) fn suggest(
         }
     };
     let mut out = Vec::with_capacity(max.min(8));
-    if about_incident {
+    if holding_first {
         if let Some(inc) = &plan.incident {
             let st = inc.statement.get(&lang).or_else(|| inc.statement.get(&plan.default_lang)).or_else(|| inc.statement.values().next());
             if let Some(tpl) = st {

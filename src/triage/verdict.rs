@@ -36,6 +36,10 @@ pub struct TriageOptions {
     /// flagged categories, which carry their own, and the map is twelve more entries a message
     /// to build and send to the page.
     pub omit_scores: bool,
+    /// Crisis mode, switched on by the team (a spike proposes it): the plan's holding statement
+    /// comes first on every crisis-risk message and every message in a spiking category, not only
+    /// on those that name the incident.
+    pub crisis_mode: bool,
 }
 
 /// A span of the original text, in characters, and what made it evidence.

@@ -43,7 +43,7 @@ impl Engine {
 
     /// Triage a batch: `[{id, text, author?, time?, platform?, reach?, lang?}]` in, one verdict
     /// per message out, in order. `options`: `{reply: {agent, link, values}, maxReplies, spiking,
-    /// omitScores}`.
+    /// omitScores, crisisMode}`.
     pub fn triage(&self, batch: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let (batch, opts) = self.batch_and_options(batch, options)?;
         to_js(&self.core.triage_batch(&batch, &opts))

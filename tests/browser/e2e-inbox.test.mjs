@@ -2,7 +2,7 @@
 // triages them, cards appear in shadow roots, and Insert puts the reply into the thread's box.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_EXPECTED, DEMO_IDS, launchWithExtension, openInbox, startServer } from './helpers.mjs';
+import { DEMO_EXPECTED, DEMO_IDS, launchWithExtension, openInbox, startServer, insertFirstReply } from './helpers.mjs';
 
 /** The first reply suggested on a message's card, as shown. */
 async function firstReply(page, id) {
@@ -68,7 +68,7 @@ describe('demo inbox with the extension', () => {
   test('Insert puts the reply into the thread\'s textarea', async () => {
     const reply = await firstReply(page, 'c3');
     assert.ok(reply.length > 10, 'a reply was suggested');
-    await page.locator('[data-message-id="c3"] sentinelle-card').getByRole('button').first().click();
+    await insertFirstReply(page.locator('[data-message-id="c3"] sentinelle-card'));
     const box = page.locator('[data-thread]:has([data-message-id="c3"]) textarea.reply-box');
     await page.waitForFunction((el) => el.value.length > 0, await box.elementHandle());
     assert.equal(await box.inputValue(), reply);
@@ -78,7 +78,7 @@ describe('demo inbox with the extension', () => {
 
   test('Insert puts a multi-line reply into a contenteditable box, lines kept', async () => {
     const reply = await firstReply(page, 'd4');
-    await page.locator('[data-message-id="d4"] sentinelle-card').getByRole('button').first().click();
+    await insertFirstReply(page.locator('[data-message-id="d4"] sentinelle-card'));
     const box = page.locator('[data-thread]:has([data-message-id="d4"]) .reply-box');
     await page.waitForFunction((el) => el.innerText.trim().length > 0, await box.elementHandle());
     const got = await box.evaluate((el) => el.innerText);
@@ -139,7 +139,7 @@ describe('demo inbox with the extension', () => {
     await fresh.waitForSelector('[data-message-id="lonely"][data-sentinelle-primary]');
     const reply = await firstReply(fresh, 'lonely');
     await fresh.bringToFront();
-    await fresh.locator('[data-message-id="lonely"] sentinelle-card').getByRole('button').first().click();
+    await insertFirstReply(fresh.locator('[data-message-id="lonely"] sentinelle-card'));
     const host = fresh.locator('[data-message-id="lonely"] sentinelle-card');
     await fresh.waitForFunction((h) => h.shadowRoot.querySelector('.status').textContent.length > 0, await host.elementHandle());
     const status = await host.evaluate((h) => h.shadowRoot.querySelector('.status').textContent);

@@ -204,7 +204,9 @@ describe('the spike detector, in the popup and the badge', () => {
     assert.equal(await popup.locator('#spike-none').isVisible(), true);
     assert.equal(await popup.locator('#spike-none').textContent(), 'No spike: message volumes are usual.');
     assert.deepEqual(await spikeLines(popup), []);
-    assert.equal(await suite.browser.worker.evaluate(() => chrome.action.getBadgeText({})), '');
+    // The badge counts the demo's open crisis-risk messages (e2e-crisis), and names no spike.
+    assert.match(await suite.browser.worker.evaluate(() => chrome.action.getBadgeText({})), /^\d*$/);
+    assert.doesNotMatch(await suite.browser.worker.evaluate(() => chrome.action.getTitle({})), /spike/);
     await popup.close();
     await page.close();
   });
@@ -221,7 +223,9 @@ describe('the spike detector, in the popup and the badge', () => {
     assert.ok(complaint.baseline < complaint.count / 4, `baseline ${complaint.baseline}`);
     assert.match(complaint.text, new RegExp(`^Complaint: ${complaint.count} messages in this window, usually `));
     assert.equal(await popup.locator('#spike-none').isVisible(), false);
-    assert.equal(await suite.browser.worker.evaluate(() => chrome.action.getBadgeText({})), '\u2191');
+    // The badge's tooltip names the spike; its colour turns to the spike's.
+    assert.match(await suite.browser.worker.evaluate(() => chrome.action.getTitle({})), /spike of Complaint/);
+    assert.deepEqual(await suite.browser.worker.evaluate(() => chrome.action.getBadgeBackgroundColor({})), [181, 71, 8, 255]);
     await popup.close();
 
     // The engine reads the spike too: a complaint arriving now is a crisis.
@@ -246,7 +250,7 @@ describe('the spike detector, in the popup and the badge', () => {
     const again = await openPopup(suite.browser);
     assert.deepEqual(await spikeLines(again), []);
     assert.equal(await again.locator('#spike-none').isVisible(), true);
-    assert.equal(await suite.browser.worker.evaluate(() => chrome.action.getBadgeText({})), '');
+    assert.doesNotMatch(await suite.browser.worker.evaluate(() => chrome.action.getTitle({})), /spike/);
     await again.close();
     await page.close();
   });

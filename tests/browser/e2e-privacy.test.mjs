@@ -3,7 +3,7 @@
 // none carries the text of a message.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchWithExtension, startServer } from './helpers.mjs';
+import { launchWithExtension, startServer, insertFirstReply } from './helpers.mjs';
 
 /** Snippets of demo messages that must never leave in a request. */
 const SECRETS = ['escrocs', 'immigrants', 'perturbateurs', 'clowns', 'bouffons', 'blisters', 'Lyon', 'remboursé', 'voucher'];
@@ -30,7 +30,7 @@ test('triaging the inbox sends nothing anywhere but the demo server and the exte
   await page.goto(server.url);
   await page.waitForFunction(() => document.documentElement.dataset.sentinelle === 'ready', null, { timeout: 20_000 });
   await page.waitForFunction(() => document.querySelectorAll('[data-sentinelle-primary]').length >= 17);
-  await page.locator('[data-message-id="c4"] sentinelle-card').getByRole('button').first().click();
+  await insertFirstReply(page.locator('[data-message-id="c4"] sentinelle-card'));
   await page.getByRole('button', { name: 'Simulate a new comment' }).click();
   await page.waitForSelector('[data-message-id="n1"][data-sentinelle-primary]');
   // The popup and options pages too.

@@ -134,3 +134,13 @@ export const DEMO_EXPECTED = {
   d6: 'question',
 };
 export const DEMO_IDS = Object.keys(DEMO_EXPECTED);
+
+/**
+ * Opens a message's card from its chip (the card is closed until then) and clicks its first
+ * Insert button. `host` is the `<sentinelle-card>` locator; Playwright's CSS pierces its open
+ * shadow root.
+ */
+export async function insertFirstReply(host) {
+  if ((await host.locator('.card').getAttribute('hidden')) !== null) await host.locator('button.chip').click();
+  await host.locator('button[data-template]').first().click();
+}
