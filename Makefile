@@ -1,6 +1,6 @@
 # The two commands a newcomer needs (see README.md):
 #   make demo   builds everything and serves the demo inbox and triage page
-#   make test   runs every test: Rust, wasm smoke, browser end-to-end, Firefox lint
+#   make test   runs every test: Rust, wasm smoke, browser end-to-end (Chromium, Firefox), Firefox lint
 # Both install whatever this machine is missing first, and are quick when nothing is.
 
 .PHONY: demo test build dist wasm setup bench clean

@@ -39,8 +39,12 @@ if [ -f package-lock.json ]; then
   fi
 fi
 
-# 4. For the tests: Chromium (test tools cannot download their own browser here).
+# 4. For the tests: Chromium and Firefox ESR (test tools cannot download their own browsers here;
+# Debian has no geckodriver, and none is needed: puppeteer-core drives Firefox over WebDriver BiDi).
 if [ "$want_test" -eq 1 ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
+fi
+if [ "$want_test" -eq 1 ] && [ ! -x /usr/bin/firefox-esr ]; then
+  apt_install firefox-esr
 fi
 exit 0

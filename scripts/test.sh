@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: Rust unit, golden, property and CLI tests; the wasm smoke test in Node; the
-# browser end-to-end tests with the built extension in Debian's Chromium; web-ext lint on the
-# Firefox package. Installs what is missing first.
+# browser end-to-end tests with the built extension in Debian's Chromium, and their core in
+# Debian's firefox-esr; web-ext lint on the Firefox package. Installs what is missing first.
 #
 # Every stage runs even when one before it failed, so one run shows every failure. The last line
 # counts what the runners reported, failures included; the exit status is 1 when any test failed
@@ -25,6 +25,7 @@ stage "setup" bash scripts/setup.sh --test
 stage "cargo test" cargo test --quiet
 stage "build" bash scripts/build.sh
 stage "wasm smoke test and browser end-to-end tests" npm test --silent
+stage "Firefox end-to-end tests" npm run --silent test:firefox
 stage "web-ext lint (Firefox package)" npm run --silent lint:firefox
 
 # cargo: "test result: ok. 12 passed; 0 failed; …" (FAILED when any failed); node: "# pass 3", "# fail 0".
