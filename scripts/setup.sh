@@ -47,4 +47,8 @@ fi
 if [ "$want_test" -eq 1 ] && [ ! -x /usr/bin/firefox-esr ]; then
   apt_install firefox-esr
 fi
+# 5. For the platform fixtures (tests/platforms/server.mjs): openssl makes their test certificate.
+if [ "$want_test" -eq 1 ] && ! have openssl; then
+  apt_install openssl
+fi
 exit 0

@@ -45,35 +45,42 @@
       platform: 'facebook',
       hosts: ['business.facebook.com'],
       message: '[role="row"] [data-testid="message-container"], div[role="article"][aria-label]',
-      text: 'div[dir="auto"]',
-      author: 'a[role="link"] span, h4 span',
+      // The comment body is a span[lang][dir=auto] holding one div[dir=auto] per paragraph: the
+      // span first, so a comment of several paragraphs is read whole.
+      text: 'span[lang][dir="auto"], div[dir="auto"]',
+      author: 'a[role="link"] span[dir="auto"], a[role="link"] span, h4 span',
       thread: '[role="main"]',
       replyBox: 'textarea, [contenteditable="true"][role="textbox"]',
-      verified: 'unverified: Meta Business Suite inbox markup as publicly documented, 2024',
+      verified: 'tests/platforms/business.html (fixture: Facebook comment markup in an inbox pane; the inbox itself is not publicly described), 2026-12-05',
     },
     {
       id: 'facebook',
       platform: 'facebook',
       hosts: ['www.facebook.com', 'web.facebook.com'],
       message: 'div[role="article"][aria-label]',
-      text: 'div[dir="auto"]',
+      text: 'span[lang][dir="auto"], div[dir="auto"]', // see business.facebook
       author: 'a[role="link"] span[dir="auto"], a[role="link"] span',
       thread: 'div[role="article"]:not([aria-label]), div[role="dialog"], [role="feed"] > div',
       replyBox: '[contenteditable="true"][role="textbox"]',
-      verified: 'unverified: public comment markup (Lexical editor), 2024',
+      verified: 'tests/platforms/facebook.html (fixture from public markup: scrapers and extensions, Lexical editor), 2026-12-05',
     },
     {
       id: 'instagram',
       platform: 'instagram',
       hosts: ['www.instagram.com'],
-      message: 'ul ul > div > li, ul > div[role="button"] > li',
-      text: 'span[dir="auto"]:not(:has(a))',
-      author: 'h3 a, a[role="link"] span',
+      // Since 2024 a post's comments are divs inside its ul (no li any more); the only li left is
+      // the caption's (ul > div[role=button] > li, an h1), which the old selector found instead.
+      // A comment is the div four levels above its text span: depth-bound, as nothing on the
+      // comment element itself names it (atomic class names only).
+      message: 'ul div:has(> div > div > div > span._ap3a._aacu[dir="auto"])',
+      // _aacu (regular weight): the comment text; the username is the same span with _aacw (bold).
+      text: 'span._ap3a._aacu[dir="auto"]',
+      author: 'a[role="link"] span[dir="auto"]',
       time: 'time',
       timeAttr: 'datetime',
       thread: 'article, div[role="dialog"]',
       replyBox: 'textarea[aria-label], form textarea',
-      verified: 'unverified: public comment markup, 2024',
+      verified: 'tests/platforms/instagram.html (fixture from 2024 public scrapers: ul/div comments, _ap3a _aacu text spans), 2026-12-05',
     },
     {
       id: 'x',
@@ -86,7 +93,7 @@
       timeAttr: 'datetime',
       thread: 'main [data-testid="primaryColumn"]',
       replyBox: '[data-testid="tweetTextarea_0"], [role="textbox"][contenteditable="true"]',
-      verified: 'unverified: public data-testid attributes (Draft.js editor), 2024',
+      verified: 'tests/platforms/x.html (fixture from public data-testid attributes, Draft.js editor), 2026-12-05',
     },
     {
       id: 'linkedin',
@@ -96,9 +103,10 @@
       text: '.comments-comment-item__main-content, .update-components-text',
       author: '.comments-comment-meta__description-title, .comments-post-meta__name-text',
       time: 'time',
-      thread: '.comments-comment-list, .feed-shared-update-v2',
+      // The post holds the comment box (.comments-comment-box) above its comments list.
+      thread: '.feed-shared-update-v2',
       replyBox: '.ql-editor[contenteditable="true"]',
-      verified: 'unverified: public comment markup (Quill editor), 2024',
+      verified: 'tests/platforms/linkedin.html (fixture from public class names, Quill editor), 2026-12-05',
     },
     {
       id: 'youtube',
@@ -109,7 +117,7 @@
       author: '#author-text',
       thread: 'ytd-comment-thread-renderer, ytcp-comment-thread',
       replyBox: '#contenteditable-root[contenteditable], textarea#textarea',
-      verified: 'unverified: public custom elements (plain contenteditable), 2024',
+      verified: 'tests/platforms/youtube.html (fixture from public custom elements, plain contenteditable), 2026-12-05',
     },
     {
       // Any other page the content script runs on: conservative, and the content script turns

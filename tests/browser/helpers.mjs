@@ -44,9 +44,11 @@ export function startServer() {
 
 /**
  * Chromium with the unpacked extension in `dir`, in a fresh profile. Resolves
- * `{context, worker, extensionId, extensionUrl(path), close}`.
+ * `{context, worker, extensionId, extensionUrl(path), close}`. `options.args`: more Chromium
+ * flags (e.g. the host-resolver rules of tests/platforms/server.mjs); `options.ignoreHTTPSErrors`
+ * for its self-signed certificate.
  */
-export async function launchWithExtension(dir = DIST_CHROME) {
+export async function launchWithExtension(dir = DIST_CHROME, { args = [], ignoreHTTPSErrors = false } = {}) {
   requireFile(join(dir, 'manifest.json'), 'run `node scripts/package.mjs` first');
   requireFile(CHROMIUM, 'install Debian\'s chromium or set CHROMIUM');
   const profile = mkdtempSync(join(tmpdir(), 'sentinelle-profile-'));
@@ -54,7 +56,8 @@ export async function launchWithExtension(dir = DIST_CHROME) {
     headless: true,
     executablePath: CHROMIUM,
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...QUIET],
+    args: [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...QUIET, ...args],
+    ignoreHTTPSErrors,
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL(worker.url()).host;
