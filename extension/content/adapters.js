@@ -13,6 +13,9 @@
  *   author, time    inside `message`; `timeAttr` names the attribute with a date (else none)
  *   thread          ancestor of `message` that also holds the reply box for it
  *   replyBox        inside `thread`: the editor to insert a reply into
+ *   ownAccount      optional, on the page: the element naming the account the agent works as;
+ *                   messages it wrote are the brand's own and get no chip (the plan's
+ *                   `brand.names` do the same everywhere, in the background)
  *   verified        where the selectors were checked. The demo adapter is checked by the
  *                   end-to-end tests; the platform ones follow the platforms' public markup and
  *                   must be re-checked when a platform ships a new layout.

@@ -166,7 +166,7 @@ describe('platform fixtures under their real hostnames', () => {
         });
       }
 
-      test('the brand\'s own post and replies get no verdict', { todo: 'brand skipping lands with the chip change' }, async () => {
+      test('the brand\'s own post and replies get no verdict', async () => {
         const brand = await page.evaluate(() => [...document.querySelectorAll('[data-fixture-brand]')].map((el) => el.hasAttribute('data-sentinelle-primary')));
         assert.ok(brand.length >= 2, 'the fixture has the brand\'s post and a reply');
         assert.deepEqual(brand.filter(Boolean), [], `${platform}: the brand's own messages were triaged`);
