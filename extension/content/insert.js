@@ -10,6 +10,10 @@
  * Every route is checked afterwards by reading the box back; when it did not take, or there is no
  * box, the reply goes to the clipboard and the caller says so: the text is never lost.
  *
+ * After it lands, the reply's first unfilled placeholder (`[prénom de l'agent]`) is selected, so
+ * the agent types over it. Each editor follows the DOM selection (`selectionchange`), so its own
+ * state, and its own undo, see an ordinary selection.
+ *
  * A "universal" script (see lib/messages.js): it adds `globalThis.Sentinelle.insert`.
  */
 (() => {
@@ -75,6 +79,48 @@
     }
   }
 
+  /** The first unfilled placeholder of a reply (`[label]`, as the engine renders a variable
+   * without a value), or null. */
+  function firstPlaceholder(text) {
+    return text.match(/\[[^[\]\n]{1,80}\]/)?.[0] ?? null;
+  }
+
+  /** Selects `placeholder` inside the text just inserted into `el` (`text`); false if not found. */
+  function selectPlaceholder(el, text, placeholder) {
+    if (editorKind(el) === 'textarea') {
+      const end = el.selectionEnd ?? el.value.length;
+      const from = Math.max(0, el.value.lastIndexOf(text, end) >= 0 ? el.value.lastIndexOf(text, end) : end - text.length);
+      const at = el.value.indexOf(placeholder, from);
+      if (at < 0) return false;
+      el.setSelectionRange(at, at + placeholder.length);
+      return true;
+    }
+    // The editor's text nodes, in order; newlines are elements (<br>, blocks), not text.
+    const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    let flat = '';
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      nodes.push([n, flat.length]);
+      flat += n.data;
+    }
+    const inserted = flat.lastIndexOf(text.replace(/\n/g, ''));
+    const at = inserted >= 0 ? flat.indexOf(placeholder, inserted) : flat.lastIndexOf(placeholder);
+    if (at < 0) return false;
+    const locate = (i) => {
+      for (let k = nodes.length - 1; k >= 0; k--) if (nodes[k][1] <= i) return [nodes[k][0], i - nodes[k][1]];
+      return null;
+    };
+    const [startNode, startOffset] = locate(at);
+    const [endNode, endOffset] = locate(at + placeholder.length - 1);
+    const range = el.ownerDocument.createRange();
+    range.setStart(startNode, startOffset);
+    range.setEnd(endNode, endOffset + 1);
+    const sel = el.ownerDocument.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    return true;
+  }
+
   /**
    * Inserts `text` into `box`. Resolves `{ok: true, how}` when the box now holds it, otherwise
    * `{ok: false, copied}` after trying the clipboard (`copied`: whether that worked).
@@ -91,7 +137,12 @@
         else if (kind === 'quill') el.ownerDocument.execCommand('insertText', false, text);
         else await lineByLine(el, text);
         await nextFrame();
-        if (visibleChars(contentOf(el)) >= before + visibleChars(text)) return { ok: true, how: kind };
+        if (visibleChars(contentOf(el)) >= before + visibleChars(text)) {
+          const placeholder = firstPlaceholder(text);
+          const selected = placeholder ? selectPlaceholder(el, text, placeholder) : false;
+          if (selected) await nextFrame(); // the editor reads the new selection
+          return selected ? { ok: true, how: kind, selected: placeholder } : { ok: true, how: kind };
+        }
       } catch (e) {
         console.warn('sentinelle: insertion failed, copying instead', e);
       }
@@ -119,5 +170,5 @@
     }
   }
 
-  S.insert = Object.freeze({ editorKind, editableIn, insertReply, copy });
+  S.insert = Object.freeze({ editorKind, editableIn, insertReply, copy, firstPlaceholder });
 })();

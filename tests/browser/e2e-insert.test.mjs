@@ -71,6 +71,30 @@ describe('inserting a reply', () => {
     assert.deepEqual(lines(await page.locator('#lexical').innerText()), lines(REPLY));
   });
 
+  test('the first unfilled placeholder is selected after Insert, so typing replaces it', async () => {
+    const WITH = 'Bonjour Ann,\nnous revenons vers vous.\n[prénom de l\'agent] — [lien]';
+    await page.evaluate(() => {
+      for (const id of ['plain', 'editable']) {
+        const el = document.getElementById(id);
+        if ('value' in el) el.value = ''; else el.replaceChildren();
+      }
+    });
+    for (const id of ['plain', 'editable']) {
+      const result = await page.evaluate(([id, text]) => globalThis.Sentinelle.insert.insertReply(document.getElementById(id), text), [id, WITH]);
+      assert.equal(result.selected, '[prénom de l\'agent]', id);
+      const selected = await page.evaluate((id) => {
+        const el = document.getElementById(id);
+        return 'value' in el ? el.value.slice(el.selectionStart, el.selectionEnd) : document.getSelection().toString();
+      }, id);
+      assert.equal(selected, '[prénom de l\'agent]', `${id}: the placeholder is the selection`);
+      await page.keyboard.type('Camille');
+      const text = await page.evaluate((id) => { const el = document.getElementById(id); return 'value' in el ? el.value : el.innerText; }, id);
+      assert.deepEqual(lines(text), lines(WITH.replace('[prénom de l\'agent]', 'Camille')), `${id}: typing replaced it`);
+    }
+    // A reply without a placeholder leaves the caret after it.
+    assert.equal((await page.evaluate(() => globalThis.Sentinelle.insert.firstPlaceholder('Merci !'))), null);
+  });
+
   test('a wrapper around the editor is looked into', async () => {
     assert.equal((await insert('#wrapper')).ok, true);
     assert.equal(await page.locator('#inner').inputValue(), REPLY);
