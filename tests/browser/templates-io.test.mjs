@@ -219,3 +219,13 @@ describe('the vendored libraries', () => {
     }
   });
 });
+
+test('every error and note code has its string, in English and in French', () => {
+  const src = readFileSync(join(ROOT, 'extension/lib/templates-io.js'), 'utf8');
+  const codes = new Set([...src.matchAll(/problem\('([A-Za-z]+)'/g)].map((m) => m[1]));
+  assert.ok(codes.size >= 10, `found ${codes.size} codes`);
+  for (const lang of ['en', 'fr']) {
+    const catalog = JSON.parse(readFileSync(join(ROOT, `extension/_locales/${lang}/messages.json`), 'utf8'));
+    for (const c of codes) if (c !== 'csv') assert.ok(catalog[`tplioError_${c}`], `${lang}: tplioError_${c}`);
+  }
+});
