@@ -3,12 +3,14 @@
 //
 //   build/pkg/ ─taxonomy()─▶ build/lib/taxonomy.js   (the engine's categories, severities, … as a
 //                                                     universal script: served to www/ at /lib/)
-//   extension/ + build/pkg/{sentinelle.js, sentinelle_bg.wasm} + build/lib/taxonomy.js
+//   node_modules/ (VENDOR: browser builds + licences) ─▶ lib/vendor/  (used by lib/templates-io.js)
+//   extension/ + build/pkg/{sentinelle.js, sentinelle_bg.wasm} + build/lib/taxonomy.js + lib/vendor/
 //                                                               ─▶ dist/chrome/   (MV3 manifest as written)
 //                                                               ─▶ dist/firefox/  (manifest derived below)
 //   dist/<browser>/ ─▶ dist/sentinelle-<version>-<browser>.zip  (reproducible: sorted, fixed dates)
 //
-// Node 20, no dependencies. Usage: node scripts/package.mjs
+// Node 20, no dependencies of its own (the vendored files come from `npm ci`).
+// Usage: node scripts/package.mjs   (SENTINELLE_DIST: another output folder than dist/)
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,10 +20,37 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = join(ROOT, 'extension');
 // SENTINELLE_PKG: a wasm build from elsewhere (a CI artifact), instead of build/pkg.
 const PKG = process.env.SENTINELLE_PKG || join(ROOT, 'build', 'pkg');
-const DIST = join(ROOT, 'dist');
+const DIST = process.env.SENTINELLE_DIST || join(ROOT, 'dist');
 const WASM_FILES = ['sentinelle.js', 'sentinelle_bg.wasm'];
 /** Scripts generated from the engine, copied into each package's lib/ and served at /lib/. */
 export const GENERATED_LIB = join(ROOT, 'build', 'lib');
+
+/**
+ * Third-party browser builds shipped in lib/vendor/, copied byte for byte from the npm packages
+ * pinned in package.json (a reviewer can compare them with the registry's), each with its licence
+ * and the licences of what its bundle inlines. Classic UMD scripts: loaded by <script>, they set
+ * `Papa`, `readXlsxFile`, `writeXlsxFile` on the page's global object.
+ */
+export const VENDOR = [
+  { from: 'papaparse/papaparse.min.js', to: 'papaparse.min.js' },
+  { from: 'papaparse/LICENSE', to: 'papaparse.LICENSE.txt' },
+  { from: 'read-excel-file/bundle/read-excel-file.min.js', to: 'read-excel-file.min.js' },
+  { from: 'read-excel-file/LICENSE', to: 'read-excel-file.LICENSE.txt' },
+  { from: 'write-excel-file/bundle/write-excel-file.min.js', to: 'write-excel-file.min.js' },
+  { from: 'write-excel-file/LICENSE', to: 'write-excel-file.LICENSE.txt' },
+  // Inlined in the two excel bundles: fflate (zip), saxen (XML, read-excel-file only).
+  { from: 'fflate/LICENSE', to: 'fflate.LICENSE.txt' },
+  { from: 'saxen/LICENSE', to: 'saxen.LICENSE.txt' },
+];
+const NODE_MODULES = join(ROOT, 'node_modules');
+
+/** The vendored files' sources, or an error naming the missing ones (`npm ci` not run). */
+export function vendorSources(modules = NODE_MODULES) {
+  const files = VENDOR.map((v) => ({ ...v, src: join(modules, ...v.from.split('/')) }));
+  const missing = files.filter((f) => !existsSync(f.src)).map((f) => f.from);
+  if (missing.length) throw new Error(`node_modules lacks ${missing.join(', ')}: run \`npm ci\` first`);
+  return files;
+}
 
 export const GECKO_ID = 'sentinelle@sentinelle.dev';
 // 140 (ESR): the first Firefox that reads data_collection_permissions; MV3, module background
@@ -169,6 +198,8 @@ function assemble(browser, manifest) {
   const shipped = (src) => !src.slice(SRC.length).split(sep).some((p) => p.startsWith('.')) && !src.endsWith('.md');
   cpSync(SRC, out, { recursive: true, filter: shipped });
   cpSync(GENERATED_LIB, join(out, 'lib'), { recursive: true });
+  mkdirSync(join(out, 'lib', 'vendor'), { recursive: true });
+  for (const v of vendorSources()) cpSync(v.src, join(out, 'lib', 'vendor', v.to));
   mkdirSync(join(out, 'wasm'), { recursive: true });
   for (const f of WASM_FILES) cpSync(join(PKG, f), join(out, 'wasm', f));
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -187,6 +218,7 @@ async function main() {
       'Build the wasm engine first (scripts/build-wasm.sh, see README.md), then run this again.');
     process.exit(1);
   }
+  vendorSources(); // fail before deleting anything
   rmSync(GENERATED_LIB, { recursive: true, force: true });
   mkdirSync(GENERATED_LIB, { recursive: true });
   writeFileSync(join(GENERATED_LIB, 'taxonomy.js'), taxonomyScript(await engineTaxonomy()));
@@ -194,7 +226,7 @@ async function main() {
   mkdirSync(DIST, { recursive: true });
   for (const [browser, m] of [['chrome', manifest], ['firefox', firefoxManifest(manifest)]]) {
     const r = assemble(browser, m);
-    console.log(`${browser}: ${relative(ROOT, r.out)}/ (${r.count} files), ${relative(ROOT, r.archive)} (${(r.bytes / 1024).toFixed(1)} KiB)`);
+    console.log(`${browser}: ${relative(ROOT, r.out) || r.out}/ (${r.count} files), ${relative(ROOT, r.archive)} (${(r.bytes / 1024).toFixed(1)} KiB)`);
   }
 }
 
