@@ -21,7 +21,7 @@ import '../lib/taxonomy.js'; // generated at build time from the engine (scripts
 import '../lib/messages.js';
 import '../lib/verdict.js';
 import '../content/card.js';
-import { fingerprint, getPath, setPath, withPaths } from './plan-doc.js';
+import { fingerprint, getPath, setPath, withPaths } from '../lib/plan-doc.js';
 import { templatesEditor } from './templates-editor.js';
 
 const { i18n, messages: M, taxonomy } = globalThis.Sentinelle;
@@ -112,7 +112,6 @@ function readField(el) {
 }
 
 function writeField(el, value) {
-  if (el === document.activeElement) return; // never move the caret under the user's hands
   switch (el.dataset.kind) {
     case 'bool': el.checked = value === true; break;
     case 'lines': el.value = Array.isArray(value) ? value.join('\n') : ''; break;
@@ -201,18 +200,20 @@ async function commitNow() {
     await writeDraft(text);
     return say('plan-status', `${t('optInvalid', [String(errors.length)])} ${t('optDraftKept')}`, 'error');
   }
-  const { plan: stored } = await chrome.storage.local.get('plan');
-  if (!S.conflict && (stored ?? null) !== S.base) {
-    S.conflict = true;
-    S.theirs = stored ?? null;
-  }
   if (S.conflict) {
     await writeDraft(text);
     return showConflict();
   }
   S.pending = text;
-  const answer = await send({ type: T.PLAN_SAVE, plan: text });
+  // The background refuses the save if the stored plan is no longer the one this edit started from.
+  const answer = await send({ type: T.PLAN_SAVE, plan: text, base: fingerprint(S.base) });
   S.pending = null;
+  if (answer.conflict) {
+    S.conflict = true;
+    S.theirs = answer.plan;
+    await writeDraft(text);
+    return showConflict();
+  }
   if (answer.errors) {
     await writeDraft(text);
     showErrors(withPaths(answer.errors, text));

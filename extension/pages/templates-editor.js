@@ -7,7 +7,7 @@
  *                                                               └▶ preview: Engine(plan) → triage(sample) → card.render
  */
 import { SAMPLES } from './samples.js';
-import { allowedVariables, freshTemplateId } from './plan-doc.js';
+import { allowedVariables, freshTemplateId } from '../lib/plan-doc.js';
 
 const $ = (id) => document.getElementById(id);
 

@@ -1,6 +1,7 @@
 /*
  * The plan as the options page edits it: one document with two views (the form and the JSON).
- * Pure helpers, no DOM and no chrome.*, so the Node unit tests load them as they are.
+ * Pure helpers, no DOM and no chrome.*: the options page, the background (`fingerprint`, to refuse
+ * a save based on a plan that changed since) and the Node unit tests load them as they are.
  */
 
 /** `a.b[2].c` → ['a', 'b', 2, 'c']: the engine's own path syntax (`templates[4].body`). */
