@@ -22,6 +22,7 @@ import * as glue from './wasm/sentinelle.js';
 import { startEngine, buildEngine, describePlan, triage, triageOptions } from './lib/engine.js';
 import './lib/taxonomy.js'; // generated at build time from the engine (scripts/package.mjs)
 import './lib/messages.js';
+import { fingerprint } from './lib/plan-doc.js';
 
 const M = globalThis.Sentinelle.messages;
 const WASM_URL = chrome.runtime.getURL('wasm/sentinelle_bg.wasm');
@@ -239,6 +240,15 @@ async function onTriage(msg) {
   return { ok: true, verdicts, own };
 }
 
+/** Plan saves and resets one at a time: a save compares the stored plan with its base and then
+ * writes, and no other write may come between the two. */
+let planQueue = Promise.resolve();
+function serialPlan(work) {
+  const next = planQueue.then(work, work);
+  planQueue = next.catch(() => {});
+  return next;
+}
+
 async function onPage(msg) {
   const T = M.PageToBackground;
   switch (msg.type) {
@@ -251,11 +261,21 @@ async function onPage(msg) {
       const { plan } = await chrome.storage.local.get('plan');
       return { ok: true, plan: typeof plan === 'string' ? plan : glue.defaultPlan(), custom: typeof plan === 'string' };
     }
-    case T.PLAN_SAVE: {
+    case T.PLAN_SAVE: return serialPlan(async () => {
       await load();
       if (dead()) return deadAnswer(); // see `stop`: no new engine in a trapped instance
       const built = buildEngine(glue, msg.plan);
       if (!built.engine) return { ok: false, errors: built.errors };
+      // An editor says which stored plan its edit started from: if another tab saved since, its
+      // edit would overwrite that one unseen, so it is refused and the editor asks the user.
+      if (msg.base !== undefined) {
+        const { plan: now } = await chrome.storage.local.get('plan');
+        const stored = typeof now === 'string' ? now : null;
+        if (fingerprint(stored) !== msg.base) {
+          built.engine.free();
+          return { ok: false, conflict: true, plan: stored };
+        }
+      }
       try {
         await chrome.storage.local.set({ plan: msg.plan });
       } catch (e) {
@@ -265,15 +285,15 @@ async function onPage(msg) {
       status.warning = null;
       swap(built.engine, true);
       return { ok: true, status: { ...status } };
-    }
-    case T.PLAN_RESET: {
+    });
+    case T.PLAN_RESET: return serialPlan(async () => {
       await load();
       if (dead()) return deadAnswer();
       await chrome.storage.local.remove('plan');
       status.warning = null;
       swap(new glue.Engine(undefined), false);
       return { ok: true, status: { ...status } };
-    }
+    });
     case T.SETTINGS_SAVE: {
       const agent = (msg.settings.agent ?? '').trim();
       const link = (msg.settings.link ?? '').trim();

@@ -2,7 +2,7 @@
  * Message types between the parts of the extension, named by direction, and their guards.
  *
  *   content script ──TRIAGE────────────────▶ background   (any tab of ours)
- *   extension page ──STATUS, PLAN_*, SETTINGS_SAVE──▶ background   (privileged: our pages only)
+ *   extension page ──STATUS, PLAN_* (PLAN_SAVE with the base it edited), SETTINGS_SAVE──▶ background   (privileged: our pages only)
  *   popup          ──TAB_STATS─────────────▶ content script of the active tab
  *
  * A "universal" script: no import/export, it adds one namespace to `globalThis.Sentinelle`, so
@@ -81,7 +81,8 @@
       case PageToBackground.CRISIS_SET:
         return typeof msg.on === 'boolean';
       case PageToBackground.PLAN_SAVE:
-        return typeof msg.plan === 'string' && msg.plan.length <= 2_000_000;
+        // `base`: the fingerprint of the stored plan the edit started from (lib/plan-doc.js).
+        return typeof msg.plan === 'string' && msg.plan.length <= 2_000_000 && (msg.base === undefined || (typeof msg.base === 'string' && msg.base.length <= 64));
       case PageToBackground.SETTINGS_SAVE:
         return isObject(msg.settings) && isOptString(msg.settings.agent, 200) && isOptString(msg.settings.link, 2000);
       default:

@@ -1,82 +1,332 @@
 /*
- * Options: the agent's template variables, and the crisis-plan editor.
+ * Options: the crisis plan in people's hands, and the agent's template variables.
  *
- * The page loads the wasm itself (the extension's CSP allows it) to validate while the user
- * edits; saving goes through the background, which validates again and only then swaps its
- * engine, so an invalid plan is never applied, whatever this page does.
+ *   form fields ─┐                       ┌─▶ engine accepts ─▶ PLAN_SAVE (background validates again)
+ *   templates  ──┼─▶ one document ─800ms─┤
+ *   JSON view  ──┘   (S.doc / S.text)    └─▶ engine refuses ─▶ planDraft in storage, every error + path
+ *                                            plan changed under us (another tab) ─▶ warning, no save
+ *
+ * The page loads the wasm itself (the extension's CSP allows it) to validate and preview while
+ * the user edits; saving goes through the background, which validates again and only then swaps
+ * its engine, so an invalid plan is never applied, whatever this page does.
+ *
+ * Two tabs: the page remembers the stored plan it started from (`S.base`). If the stored plan is
+ * no longer that one when it comes to save — or `storage.onChanged` says so — it does not save:
+ * it asks "reload theirs" or "keep mine". A tab with no edits of its own simply takes theirs.
  */
 import * as glue from '../wasm/sentinelle.js';
-import { planErrors } from '../lib/engine.js';
+import { planErrors, buildEngine, triage, triageOptions } from '../lib/engine.js';
 import '../lib/i18n.js';
 import '../lib/taxonomy.js'; // generated at build time from the engine (scripts/package.mjs)
 import '../lib/messages.js';
+import '../lib/verdict.js';
+import '../content/card.js';
+import { fingerprint, getPath, setPath, withPaths } from '../lib/plan-doc.js';
+import { templatesEditor } from './templates-editor.js';
 
-const { i18n, messages: M } = globalThis.Sentinelle;
+const { i18n, messages: M, taxonomy } = globalThis.Sentinelle;
 const T = M.PageToBackground;
 const t = i18n.translator(i18n.browserGetMessage());
 const $ = (id) => document.getElementById(id);
 const send = (msg) => chrome.runtime.sendMessage(msg);
+const DRAFT_KEY = 'planDraft';
+const AUTOSAVE_MS = 800;
 
-let wasmReady = null; // resolves true when local validation is available
+/** The edited document: `doc` parsed from `text` (null while the JSON does not parse). */
+const S = { doc: null, text: '', base: null, dirty: false, conflict: false, theirs: null, pending: null };
+let settings = {};
+let wasmOk = false;
 
-function showErrors(errors) {
-  $('plan-errors').replaceChildren(...errors.map((e) => {
-    const li = document.createElement('li');
-    const path = document.createElement('code');
-    path.textContent = e.path || t('optRoot');
-    li.append(path, `: ${e.message}`);
-    return li;
-  }));
-}
+const pretty = (json) => JSON.stringify(JSON.parse(json), null, 2);
 
 function say(id, text, kind = '') {
   $(id).textContent = text;
   $(id).className = kind;
 }
 
-function planName(json) {
+function errorItems(errors) {
+  return errors.map((e) => {
+    const li = document.createElement('li');
+    const path = document.createElement('code');
+    path.textContent = e.path || t('optRoot');
+    li.append(path, `: ${e.message}`);
+    li.dataset.path = e.path;
+    return li;
+  });
+}
+const showErrors = (errors) => $('plan-errors').replaceChildren(...errorItems(errors));
+
+function planName(text) {
   try {
-    return String(JSON.parse(json).name ?? '');
+    return String(JSON.parse(text).name ?? '');
   } catch {
     return '';
   }
 }
 
+/** Every error of `text` with a path, or null when the wasm could not load here. */
+function check(text) {
+  return wasmOk ? withPaths(planErrors(glue, text), text) : null;
+}
+
+// ── The two views ────────────────────────────────────────────────────────────────────────────
+
+const editor = templatesEditor({
+  t,
+  taxonomy,
+  uiLang: i18n.uiLanguage(),
+  doc: () => S.doc,
+  edited: formEdited,
+  check: (json) => (wasmOk ? planErrors(glue, json) : []),
+  preview,
+});
+
+/** The reply-by deadline fields, one per severity of the engine's list. */
+function buildDeadlineFields() {
+  $('deadlines').replaceChildren(...taxonomy.severities.map((s) => {
+    const wrap = document.createElement('div');
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.id = `deadline-${s}`;
+    Object.assign(input, { type: 'number', min: '1', step: '1' });
+    input.dataset.path = `deadlines.${s}`;
+    input.dataset.kind = 'number';
+    label.htmlFor = input.id;
+    label.textContent = t('optDeadlineFor', [t('severity_' + s)]);
+    wrap.append(label, input);
+    return wrap;
+  }));
+}
+
+function readField(el) {
+  switch (el.dataset.kind) {
+    case 'bool': return el.checked;
+    case 'lines': return el.value.split('\n').map((l) => l.trim()).filter(Boolean);
+    case 'number': {
+      // Kept as typed when it is not a number: the engine then says where, and what it expects.
+      const v = el.value.trim();
+      return v !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+    }
+    default: return el.value;
+  }
+}
+
+function writeField(el, value) {
+  switch (el.dataset.kind) {
+    case 'bool': el.checked = value === true; break;
+    case 'lines': el.value = Array.isArray(value) ? value.join('\n') : ''; break;
+    default: el.value = value == null ? '' : String(value);
+  }
+}
+
+function renderForm() {
+  const parsed = S.doc !== null;
+  for (const el of document.querySelectorAll('[data-path]')) {
+    el.disabled = !parsed;
+    if (parsed) writeField(el, getPath(S.doc, el.dataset.path));
+  }
+  $('tpl-add').disabled = !parsed;
+}
+
+/** A new whole document (loaded, imported, restored, or typed in the JSON view). */
+function setDocument(text, { fromJson = false } = {}) {
+  S.text = text;
+  try {
+    const doc = JSON.parse(text);
+    S.doc = doc && typeof doc === 'object' && !Array.isArray(doc) ? doc : null;
+  } catch {
+    S.doc = null;
+  }
+  if (!fromJson) $('plan').value = text;
+  renderForm();
+  editor.refresh();
+}
+
+/** A field of the form or a template changed `S.doc`: the JSON view follows. */
+function formEdited() {
+  S.text = JSON.stringify(S.doc, null, 2);
+  $('plan').value = S.text;
+  edited();
+}
+
+// A checkbox fires both events: it is read on `change`, every other field on `input`.
+document.addEventListener('input', (e) => { if (e.target.dataset?.kind !== 'bool') onField(e.target); });
+document.addEventListener('change', (e) => { if (e.target.dataset?.kind === 'bool') onField(e.target); });
+function onField(el) {
+  if (!el.dataset?.path || !S.doc) return;
+  setPath(S.doc, el.dataset.path, readField(el));
+  formEdited();
+}
+
+let jsonTimer = null;
+$('plan').addEventListener('input', () => {
+  S.text = $('plan').value;
+  edited();
+  clearTimeout(jsonTimer);
+  jsonTimer = setTimeout(() => setDocument($('plan').value, { fromJson: true }), 300);
+});
+
+// ── Saving, drafts, conflicts ────────────────────────────────────────────────────────────────
+
+let saveTimer = null;
+function edited() {
+  S.dirty = true;
+  say('plan-status', t('optSaving'), 'muted');
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(commit, AUTOSAVE_MS);
+}
+
+const writeDraft = (text) => chrome.storage.local.set({ [DRAFT_KEY]: { text, base: fingerprint(S.base), time: Date.now() } });
+
+function showConflict() {
+  $('conflict').hidden = !S.conflict;
+  if (S.conflict) say('plan-status', t('optConflictHeld'), 'warning');
+}
+
+let chain = Promise.resolve();
+/** Validates the document and saves it if the engine accepts it and nobody changed it under us. */
+function commit() {
+  clearTimeout(saveTimer);
+  chain = chain.then(commitNow, commitNow);
+  return chain;
+}
+
+async function commitNow() {
+  const text = S.text;
+  if (!S.dirty) return;
+  const errors = check(text);
+  showErrors(errors ?? []);
+  if (errors?.length) {
+    await writeDraft(text);
+    return say('plan-status', `${t('optInvalid', [String(errors.length)])} ${t('optDraftKept')}`, 'error');
+  }
+  if (S.conflict) {
+    await writeDraft(text);
+    return showConflict();
+  }
+  S.pending = text;
+  // The background refuses the save if the stored plan is no longer the one this edit started from.
+  const answer = await send({ type: T.PLAN_SAVE, plan: text, base: fingerprint(S.base) });
+  S.pending = null;
+  if (answer.conflict) {
+    S.conflict = true;
+    S.theirs = answer.plan;
+    await writeDraft(text);
+    return showConflict();
+  }
+  if (answer.errors) {
+    await writeDraft(text);
+    showErrors(withPaths(answer.errors, text));
+    return say('plan-status', `${t('optInvalid', [String(answer.errors.length)])} ${t('optDraftKept')}`, 'error');
+  }
+  if (!answer.ok) {
+    await writeDraft(text);
+    return say('plan-status', t('optFailed', [answer.error]), 'error');
+  }
+  S.base = text;
+  if (S.text === text) {
+    S.dirty = false;
+    await chrome.storage.local.remove(DRAFT_KEY);
+  }
+  say('plan-status', t('optSaved', [answer.status.plan.name]));
+  say('plan-source', t('optPlanSourceCustom', [answer.status.plan.name]), 'muted');
+  document.body.dataset.saved = String(Number(document.body.dataset.saved ?? 0) + 1);
+}
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local' || !('plan' in changes)) return;
+  const theirs = changes.plan.newValue ?? null;
+  if (theirs === S.base || (S.pending !== null && theirs === S.pending)) return; // our own save
+  if (!S.dirty) {
+    // Nothing of ours to lose: take theirs, and say so.
+    loadPlan().then(() => say('plan-status', t('optReloaded'), 'warning'));
+    return;
+  }
+  S.conflict = true;
+  S.theirs = theirs;
+  clearTimeout(saveTimer);
+  writeDraft(S.text);
+  showConflict();
+});
+
+$('conflict-theirs').addEventListener('click', async () => {
+  S.conflict = false;
+  showConflict();
+  await chrome.storage.local.remove(DRAFT_KEY);
+  await loadPlan();
+  showErrors([]);
+  say('plan-status', t('optReloaded'));
+  $('plan-status').focus?.();
+});
+
+$('conflict-mine').addEventListener('click', async () => {
+  S.base = S.theirs;
+  S.conflict = false;
+  S.dirty = true;
+  showConflict();
+  await commit();
+});
+
+/** The stored plan (or the default) into both views. */
 async function loadPlan() {
   const answer = await send({ type: T.PLAN_GET });
   if (!answer.ok) return say('plan-status', t('optFailed', [answer.error]), 'error');
+  S.base = answer.custom ? answer.plan : null;
+  S.dirty = false;
+  S.conflict = false;
   // The user's own text stays as they wrote it; the default plan is laid out for editing.
-  $('plan').value = answer.custom ? answer.plan : JSON.stringify(JSON.parse(answer.plan), null, 2);
+  setDocument(answer.custom ? answer.plan : pretty(answer.plan));
   say('plan-source', t(answer.custom ? 'optPlanSourceCustom' : 'optPlanSourceDefault', [planName(answer.plan)]), 'muted');
 }
 
-/** Local check; null when the wasm could not load here (the background still checks on save). */
-async function validate() {
-  if (!(await wasmReady)) return null;
-  const errors = planErrors(glue, $('plan').value);
-  showErrors(errors);
-  if (errors.length) say('plan-status', t('optInvalid', [String(errors.length)]), 'error');
-  else say('plan-status', t('optValid', [planName($('plan').value)]));
-  return errors;
+/** A draft left by an earlier visit (an invalid edit, or one the tab closed before saving). */
+async function restoreDraft() {
+  const { [DRAFT_KEY]: draft } = await chrome.storage.local.get(DRAFT_KEY);
+  if (typeof draft?.text !== 'string' || draft.text === S.text) return;
+  setDocument(draft.text);
+  S.dirty = true;
+  if (draft.base !== fingerprint(S.base)) {
+    S.conflict = true;
+    S.theirs = S.base;
+  }
+  await commit();
+  if (S.dirty) say('plan-status', `${$('plan-status').textContent} ${t('optDraftRestored')}`, $('plan-status').className);
 }
 
-async function save() {
-  const local = await validate();
-  if (local?.length) return;
-  const answer = await send({ type: T.PLAN_SAVE, plan: $('plan').value });
-  if (answer.errors) {
-    showErrors(answer.errors);
-    return say('plan-status', t('optInvalid', [String(answer.errors.length)]), 'error');
+// ── Preview, buttons, files ──────────────────────────────────────────────────────────────────
+
+/** A sample comment through the edited plan: the verdict the agent would get, or why not. */
+function preview(message, spiking) {
+  if (!wasmOk) return {};
+  const built = buildEngine(glue, S.text);
+  if (!built.engine) return { errors: built.errors };
+  try {
+    const opts = triageOptions(settings, 20);
+    if (spiking) opts.spiking = spiking;
+    return { verdict: triage(built.engine, [message], opts)[0] };
+  } finally {
+    built.engine.free();
   }
-  if (!answer.ok) return say('plan-status', t('optFailed', [answer.error]), 'error');
-  showErrors([]);
-  say('plan-status', t('optSaved', [answer.status.plan.name]));
-  say('plan-source', t('optPlanSourceCustom', [answer.status.plan.name]), 'muted');
 }
+
+$('validate').addEventListener('click', () => {
+  const errors = check(S.text);
+  if (!errors) return;
+  showErrors(errors);
+  if (errors.length) say('plan-status', t('optInvalid', [String(errors.length)]), 'error');
+  else say('plan-status', t('optValid', [planName(S.text)]));
+});
+
+$('save').addEventListener('click', () => {
+  clearTimeout(jsonTimer);
+  S.text = $('plan').value;
+  S.dirty = true;
+  return commit();
+});
 
 // Reset replaces the user's plan, so it takes a second click within a few seconds.
 let resetArmed = null;
-async function reset() {
+$('reset').addEventListener('click', async () => {
   if (!resetArmed) {
     $('reset').textContent = t('optResetConfirm');
     resetArmed = setTimeout(() => {
@@ -88,29 +338,72 @@ async function reset() {
   clearTimeout(resetArmed);
   resetArmed = null;
   $('reset').textContent = t('optReset');
+  clearTimeout(saveTimer);
+  S.base = null; // the removal that follows is ours
   const answer = await send({ type: T.PLAN_RESET });
   if (!answer.ok) return say('plan-status', t('optFailed', [answer.error]), 'error');
+  await chrome.storage.local.remove(DRAFT_KEY);
   await loadPlan();
   showErrors([]);
   say('plan-status', t('optResetDone'));
-}
+});
+
+$('export').addEventListener('click', () => {
+  const url = URL.createObjectURL(new Blob([S.text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = 'sentinelle-plan.json';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  say('import-status', t('optExported'));
+});
+
+$('import').addEventListener('click', () => $('import-file').click());
+$('import-file').addEventListener('change', async () => {
+  const file = $('import-file').files?.[0];
+  $('import-file').value = '';
+  if (!file) return;
+  const text = await file.text();
+  const errors = check(text) ?? [];
+  $('import-errors').replaceChildren(...errorItems(errors));
+  if (errors.length) return say('import-status', t('optImportRefused', [String(errors.length)]), 'error');
+  setDocument(text);
+  S.dirty = true;
+  say('import-status', t('optImported', [planName(text)]));
+  await commit();
+});
+
+// Leaving with an edit still waiting for its autosave: it goes to the draft at once.
+window.addEventListener('pagehide', () => {
+  if (S.dirty && saveTimer) writeDraft(S.text);
+});
+
+// ── The agent's settings ─────────────────────────────────────────────────────────────────────
 
 async function loadSettings() {
-  const { settings = {} } = await chrome.storage.local.get('settings');
+  ({ settings = {} } = await chrome.storage.local.get('settings'));
   $('agent').value = settings.agent ?? '';
   $('link').value = settings.link ?? '';
 }
 
-async function saveSettings(event) {
+$('settings-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const answer = await send({ type: T.SETTINGS_SAVE, settings: { agent: $('agent').value, link: $('link').value } });
-  if (answer.ok) say('settings-status', t('optSettingsSaved'));
-  else say('settings-status', answer.errors?.map((e) => e.message).join('\n') ?? t('optFailed', [answer.error]), 'error');
-}
+  if (answer.ok) {
+    say('settings-status', t('optSettingsSaved'));
+    await loadSettings();
+    editor.schedulePreview(0);
+  } else say('settings-status', answer.errors?.map((e) => e.message).join('\n') ?? t('optFailed', [answer.error]), 'error');
+});
+
+// ── Start ────────────────────────────────────────────────────────────────────────────────────
 
 i18n.apply(document, t);
 document.documentElement.lang = i18n.uiLanguage();
-wasmReady = glue.default({ module_or_path: new URL('../wasm/sentinelle_bg.wasm', import.meta.url) }).then(
+buildDeadlineFields();
+wasmOk = await glue.default({ module_or_path: new URL('../wasm/sentinelle_bg.wasm', import.meta.url) }).then(
   () => true,
   (e) => {
     $('wasm-error').hidden = false;
@@ -118,9 +411,7 @@ wasmReady = glue.default({ module_or_path: new URL('../wasm/sentinelle_bg.wasm',
     return false;
   },
 );
-$('validate').addEventListener('click', validate);
-$('save').addEventListener('click', save);
-$('reset').addEventListener('click', reset);
-$('settings-form').addEventListener('submit', saveSettings);
-await Promise.all([loadPlan(), loadSettings()]);
+await loadSettings();
+await loadPlan();
+await restoreDraft();
 document.body.dataset.ready = 'true';

@@ -72,6 +72,7 @@ describe('popup and options', () => {
     await options.waitForSelector('body[data-ready="true"]');
     const plan = JSON.parse(await options.locator('#plan').inputValue());
     assert.ok(plan.name, 'the editor starts with the current (default) plan');
+    await options.locator('#advanced summary').click(); // the JSON is the power users' view
 
     await setPlan(options, '{');
     await options.locator('#validate').click();
@@ -91,14 +92,18 @@ describe('popup and options', () => {
       assert.ok(paths.includes(path), `no error at ${path}; paths: ${paths.join(', ')}`);
     }
     assert.match(await options.locator('#plan-status').textContent(), /not applied/);
-    assert.deepEqual(await stored(), before, 'nothing was stored');
+    // The plan and settings are as before; the edit is kept aside as a draft, never applied.
+    const { planDraft, ...rest } = await stored();
+    assert.deepEqual(rest, before, 'nothing was applied');
+    assert.equal(JSON.parse(planDraft.text).version, 99, 'the invalid edit is kept as a draft');
 
     // The background refuses it too, whatever the page does.
     const direct = await options.evaluate((json) => chrome.runtime.sendMessage({ type: 'plan:save', plan: json }), JSON.stringify(broken));
     assert.equal(direct.ok, false);
     assert.ok(direct.errors.length >= 1 && direct.errors.every((e) => typeof e.path === 'string' && e.message));
-    assert.deepEqual(await stored(), before);
+    assert.equal((await stored()).plan, before.plan);
     await options.close();
+    await browser.worker.evaluate(() => chrome.storage.local.remove('planDraft'));
   });
 
   test('options: a valid plan is saved and runs; reset brings the default back', async () => {
@@ -107,6 +112,7 @@ describe('popup and options', () => {
     await options.waitForSelector('body[data-ready="true"]');
     const plan = JSON.parse(await options.locator('#plan').inputValue());
     const defaultName = plan.name;
+    await options.locator('#advanced summary').click();
     plan.name = 'Plan de test e2e';
     await setPlan(options, JSON.stringify(plan, null, 2));
     await options.locator('#save').click();

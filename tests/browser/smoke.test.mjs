@@ -266,3 +266,33 @@ test('ingest: plain lines, format detection, times', () => {
   assert.equal(glue.ingest('"a JSON string"\n', 'auto').format, 'jsonl');
   assert.equal(glue.ingest('text,time\na,1717236000\nb,1717236000000\nc,soon\n', 'auto').messages.map((m) => m.time).join(), '1717236000000,1717236000000,');
 });
+
+// The options page's preview samples (extension/pages/samples.js): the default plan reads each as
+// the category it stands for, in its language; the variables its palette offers are the engine's.
+test('the options preview samples are read as their category; the palette asks the engine', async () => {
+  const { SAMPLES } = await import('../../extension/pages/samples.js');
+  const { allowedVariables, pathAt, withPaths } = await import('../../extension/lib/plan-doc.js');
+  const X = globalThis.Sentinelle?.taxonomy ?? (await import(pathToFileURL(join(ROOT, 'build', 'lib', 'taxonomy.js')).href), globalThis.Sentinelle.taxonomy);
+  assert.deepEqual(Object.keys(SAMPLES).sort(), [...X.categories].sort());
+  const opts = triageOptions({}, 20);
+  for (const [category, byLang] of Object.entries(SAMPLES)) {
+    for (const lang of X.langs) {
+      const [v] = triage(started.engine, [{ id: 's', text: byLang[lang], lang }], opts);
+      assert.equal(v.primary, category, `${category}/${lang}: ${byLang[lang]}`);
+    }
+  }
+  const doc = JSON.parse(glue.defaultPlan());
+  const check = (json) => planErrors(glue, json);
+  assert.deepEqual(allowedVariables(doc, check).sort(), Object.keys(doc.variables).sort());
+  doc.templates[0].body += ' {ordre}'; // used but unknown: not offered
+  assert.ok(!allowedVariables(doc, check).includes('ordre'));
+  // A type error's "line, column" becomes the path of the field.
+  const broken = JSON.parse(glue.defaultPlan());
+  broken.deadlines.crisis = '';
+  broken.incident.keywords.fr = [1];
+  for (const text of [JSON.stringify(broken, null, 2), JSON.stringify(broken)]) {
+    const paths = withPaths(check(text), text).map((e) => e.path);
+    assert.ok(paths.includes('deadlines.crisis') || paths.includes('incident.keywords.fr[0]'), paths.join(', '));
+  }
+  assert.equal(pathAt('{"a": {"b": [1, 2]}}', 1, 16), 'a.b[1]');
+});
