@@ -414,4 +414,19 @@ wasmOk = await glue.default({ module_or_path: new URL('../wasm/sentinelle_bg.was
 await loadSettings();
 await loadPlan();
 await restoreDraft();
+// Templates from and to a spreadsheet: an import goes through the same document, check and
+// autosave as an edit in the form, so an invalid one changes nothing and says where.
+globalThis.Sentinelle.templatesIO?.mountTemplateImport($('template-import'), {
+  getPlan: () => S.doc ?? JSON.parse(S.text),
+  applyPlan: async (plan) => {
+    const text = JSON.stringify(plan, null, 2);
+    const errors = check(text);
+    if (errors === null) return [{ path: '', message: t('optWasmFailed', ['']) }];
+    if (errors.length) return errors;
+    setDocument(text);
+    edited();
+    return [];
+  },
+  t,
+});
 document.body.dataset.ready = 'true';

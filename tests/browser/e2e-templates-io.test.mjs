@@ -59,3 +59,30 @@ test('export as XLSX downloads a workbook that imports back', async () => {
   assert.match(await page.textContent('#template-import [role=status]'), /1 templates imported/);
   assert.deepEqual(errors, []);
 });
+
+test('on the options page: a CSV of templates lands in the saved plan; a broken one changes nothing and says where', async () => {
+  const options = await browser.context.newPage();
+  await options.goto(browser.extensionUrl('pages/options.html'));
+  await options.waitForSelector('body[data-ready="true"]');
+  const input = options.locator('#template-import input[type="file"]');
+  const stored = () => browser.worker.evaluate(async () => (await chrome.storage.local.get('plan')).plan ?? null);
+  const before = await stored();
+  // Broken: an unknown category on the spreadsheet's row 3.
+  await input.setInputFiles({ name: 'broken.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('category;language;body\ncomplaint;fr;Bonjour {author}, nous regardons.\nnope;fr;Texte\n') });
+  await options.waitForFunction(() => document.querySelector('#template-import').textContent.includes('nope'));
+  assert.match(await options.locator('#template-import').textContent(), /3/);
+  await options.waitForTimeout(1200); // longer than the autosave: nothing must be saved
+  assert.equal(await stored(), before, 'the broken import changed nothing');
+  // Good: two French complaint replies replace the plan's French complaint templates.
+  const body = 'Bonjour {author}, merci pour votre patience : un technicien vous rappelle aujourd\'hui.';
+  await input.setInputFiles({ name: 'ok.csv', mimeType: 'text/csv',
+    buffer: Buffer.from(`\ufeffcatégorie;langue;texte\ncomplaint;fr;${body}\ncomplaint;fr;Bonjour {author}, nous revenons vers vous.\n`) });
+  for (let i = 0; i < 100 && !String(await stored()).includes('un technicien vous rappelle'); i++) await options.waitForTimeout(100);
+  const plan = JSON.parse(await stored());
+  const fr = plan.templates.filter((x) => x.category === 'complaint' && x.lang === 'fr').map((x) => x.body);
+  assert.deepEqual(fr, [body, 'Bonjour {author}, nous revenons vers vous.']);
+  assert.ok(plan.templates.some((x) => x.category === 'complaint' && x.lang === 'en'), 'the English complaint replies stay');
+  await browser.worker.evaluate(() => chrome.storage.local.remove(['plan', 'planDraft']));
+  await options.close();
+});
