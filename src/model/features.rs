@@ -105,6 +105,9 @@ pub struct Scratch {
     pub logits: Vec<f32>,
     /// Every word-group feature's hash (words, word pairs, punctuation) with its token.
     pub(super) words: Vec<(u64, u32)>,
+    /// Per token, its word hash (punctuation: 0): the learned decision buckets its words from
+    /// these instead of hashing every word's bytes again.
+    pub token_hashes: Vec<u64>,
     /// The message's words that have character features, as (word hash, token); and the distinct
     /// ones, as [`Scratch::count`] gives them: (word hash, count, first token).
     pub(super) type_words: Vec<(u64, u32)>,
@@ -143,20 +146,23 @@ impl Scratch {
     /// Fills `words` and `types`: the word group's hashes, and the distinct words whose
     /// character n-grams make the character group.
     pub(super) fn words_and_types(&mut self, norm: &Normalised) {
-        let (words, type_words) = (&mut self.words, &mut self.type_words);
+        let (words, type_words, token_hashes) = (&mut self.words, &mut self.type_words, &mut self.token_hashes);
         words.clear();
         type_words.clear();
+        token_hashes.clear();
         let mut prev: Option<u64> = None;
         for (i, t) in norm.tokens.iter().enumerate() {
             let i = i as u32;
             let text = norm.bytes_of(t);
             if t.kind == TokenKind::Punct {
                 words.push((fnv(SEED_P, text), i));
+                token_hashes.push(0);
                 prev = None;
                 continue;
             }
             let w = fnv(SEED_W, text);
             words.push((w, i));
+            token_hashes.push(w);
             if let Some(p) = prev {
                 words.push((fnv(p ^ 0x9e3779b97f4a7c15, text), i));
             }

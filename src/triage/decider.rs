@@ -99,26 +99,23 @@ fn features(input: &DecisionInput, slots: &[Option<usize>], out: &mut Vec<f32>) 
 
 /// The message's words and word pairs as hashed buckets of `2^bits`, each `1/√n` for `n` of them:
 /// the customer-service wording ("toujours rien", "je vais résilier") that no lexicon lists.
-fn word_features(norm: &crate::normalise::Normalised, bits: u8, out: &mut Vec<(u32, f32)>) {
-    use crate::hash::{fnv, fnv_hash};
+/// `token_hashes` are the model's word hashes per token ([`crate::model::Scratch::token_hashes`]),
+/// remixed here: hashing every word's bytes a second time was half the decision's cost.
+fn word_features(norm: &crate::normalise::Normalised, token_hashes: &[u64], bits: u8, out: &mut Vec<(u32, f32)>) {
     use crate::normalise::TokenKind;
     out.clear();
     if bits == 0 {
         return;
     }
-    let mask = (1u64 << bits) - 1;
-    let bigram = fnv_hash(b"decision:b");
     let mut prev: Option<u64> = None;
-    for t in &norm.tokens {
+    for (t, &h) in norm.tokens.iter().zip(token_hashes) {
         if t.kind != TokenKind::Word {
             prev = None;
             continue;
         }
-        let h = word_hash(norm, t);
-        out.push((((h ^ (h >> 29)) & mask) as u32, 1.0));
+        out.push((bucket(h ^ UNIGRAM_SALT, bits), 1.0));
         if let Some(p) = prev {
-            let b = fnv(bigram, &h.to_le_bytes()) ^ p.rotate_left(17);
-            out.push((((b ^ (b >> 29)) & mask) as u32, 1.0));
+            out.push((bucket(p.rotate_left(17) ^ h ^ BIGRAM_SALT, bits), 1.0));
         }
         prev = Some(h);
     }
@@ -130,17 +127,20 @@ fn word_features(norm: &crate::normalise::Normalised, bits: u8, out: &mut Vec<(u
     }
 }
 
-/// A word's hash for the decision's table (its bucket: `(h ^ h >> 29) & mask`).
-fn word_hash(norm: &crate::normalise::Normalised, t: &crate::normalise::Token) -> u64 {
-    use crate::hash::{fnv, fnv_hash};
-    fnv(fnv_hash(b"decision:w"), norm.bytes_of(t))
+const UNIGRAM_SALT: u64 = 0x5fd1_a3c4_9e37_79b9;
+const BIGRAM_SALT: u64 = 0xc2b2_ae3d_27d4_eb4f;
+
+/// A word hash's bucket in a table of `2^bits`: one multiply spreads the model's FNV hash over
+/// the high bits, which are kept.
+fn bucket(h: u64, bits: u8) -> u32 {
+    (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits as u32)) as u32
 }
 
 /// Everything the decision reads of a message: the features of `input` into `x` and its words
 /// into `words`. Triage and training both read a message through here, so the two never differ.
-pub(crate) fn read(input: &DecisionInput, slots: &[Option<usize>], norm: &crate::normalise::Normalised, word_bits: u8, x: &mut Vec<f32>, words: &mut Vec<(u32, f32)>) {
+pub(crate) fn read(input: &DecisionInput, slots: &[Option<usize>], norm: &crate::normalise::Normalised, token_hashes: &[u64], word_bits: u8, x: &mut Vec<f32>, words: &mut Vec<(u32, f32)>) {
     features(input, slots, x);
-    word_features(norm, word_bits, words);
+    word_features(norm, token_hashes, word_bits, words);
 }
 
 /// Softmax of `z` in place.
@@ -228,24 +228,25 @@ impl Decider {
     /// two, each with at least half the strongest one's weight, as token indices. The decision
     /// chose the category, so its own words say why (reading a head's words instead would walk
     /// the model's table a second time, for words the decision did not weigh).
-    pub(crate) fn words_for(&self, norm: &crate::normalise::Normalised, category: Category, keep: impl Fn(usize) -> bool) -> Vec<usize> {
+    pub(crate) fn words_for(&self, norm: &crate::normalise::Normalised, token_hashes: &[u64], category: Category, keep: impl Fn(usize) -> bool) -> Vec<usize> {
         if self.word_bits == 0 {
             return Vec::new();
         }
-        let mask = (1u64 << self.word_bits) - 1;
         let mut weighed: Vec<(usize, i8)> = norm
             .tokens
             .iter()
+            .zip(token_hashes)
             .enumerate()
-            .filter(|(i, t)| t.kind == crate::normalise::TokenKind::Word && keep(*i))
-            .map(|(i, t)| {
-                let h = word_hash(norm, t);
-                (i, self.words[((h ^ (h >> 29)) & mask) as usize * Category::COUNT + category.index()])
-            })
+            .filter(|(_, (t, _))| t.kind == crate::normalise::TokenKind::Word)
+            .map(|(i, (_, &h))| (i, self.words[bucket(h ^ UNIGRAM_SALT, self.word_bits) as usize * Category::COUNT + category.index()]))
             .filter(|&(_, w)| w > 0)
             .collect();
         weighed.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let top = weighed.first().map_or(0, |x| x.1);
-        weighed.iter().take(2).filter(|x| 2 * x.1 as i32 >= top as i32).map(|x| x.0).collect()
+        // `keep` (a function-word look-up) only for the strongest, not for every word.
+        let mut kept = weighed.into_iter().filter(|x| keep(x.0));
+        let Some(first) = kept.next() else { return Vec::new() };
+        let mut out = vec![first.0];
+        out.extend(kept.next().filter(|x| 2 * x.1 as i32 >= first.1 as i32).map(|x| x.0));
+        out
     }
 }

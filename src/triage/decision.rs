@@ -93,7 +93,7 @@ impl Engine {
         let decided = match &self.decider {
             Some(d) if flagged.iter().all(|c| matches!(c, Category::Complaint | Category::Question | Category::Praise | Category::Abuse)) => {
                 let input = decider::DecisionInput { lexicon: &lexicon, negated_only: &negated_only, reported_only: &reported_only, logits: &model_scratch.logits, reach, many, lang };
-                decider::read(&input, &d.slots, norm, d.word_bits, decision_x, decision_words);
+                decider::read(&input, &d.slots, norm, &model_scratch.token_hashes, d.word_bits, decision_x, decision_words);
                 Some(d.probabilities(decision_x, lang, decision_words))
             }
             _ => None,
@@ -133,7 +133,7 @@ impl Engine {
                     if evidence[best.index()].is_empty() {
                         // Why: the words the decision weighed most for it, else the strongest head's.
                         let decider = self.decider.as_ref().expect("a decision was computed");
-                        let words = decider.words_for(norm, best, |i| !crate::lang::is_function_word(norm.text_of(&norm.tokens[i])));
+                        let words = decider.words_for(norm, &model_scratch.token_hashes, best, |i| !crate::lang::is_function_word(norm.text_of(&norm.tokens[i])));
                         evidence[best.index()] = words
                             .into_iter()
                             .map(|i| {

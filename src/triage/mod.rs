@@ -123,7 +123,7 @@ impl Engine {
             lang: a.lang,
         };
         let (mut out, mut words) = (Vec::new(), Vec::new());
-        decider::read(&input, &slots, &scratch.norm, word_bits, &mut out, &mut words);
+        decider::read(&input, &slots, &scratch.norm, &scratch.model.token_hashes, word_bits, &mut out, &mut words);
         Some((out, words))
     }
 
