@@ -1,57 +1,57 @@
 /*
  * One sample comment per category and language, for the options page's live preview: it runs
- * through the edited plan, and the card shows the replies the engine picks for it. Each comes
- * from the golden cases (tests/cases/<category>.toml, the case named beside it), and the unit
- * tests check that the default plan still reads each as its category: a row that stops matching
- * means the preview no longer shows what it claims.
+ * through the edited plan, and the card shows the replies the engine picks for it. Written for the
+ * preview (not taken from the golden or held-out cases, which measure the engine); the unit tests
+ * check that the default plan still reads each as its category: a row that stops matching means
+ * the preview no longer shows what it claims.
  */
 export const SAMPLES = Object.freeze({
   identity_attack: {
-    fr: 'encore une pub avec que des noirs... on est plus chez nous en France 🙄', // ia fr: racist remark about the cast of an ad
-    en: "women shouldn't be allowed near a grill lmao, ur ad is a joke @FreshCo", // en ia: women shouldn't be allowed near a grill
+    fr: "encore ces migrants qui ruinent tout, votre marque les embauche tous, dégoûtant",
+    en: "typical, hiring women for the tech team and now nothing works. they don't belong in engineering",
   },
   insensitivity_backlash: {
-    fr: 'Votre pub sur le 11 novembre est honteuse. Utiliser nos poilus pour vendre des matelas, vous avez aucune décence.', // ib fr: 11 novembre ad is shameful
-    en: 'this ad uses the war to sell sneakers. not a good look', // en ib: ad uses the war to sell sneakers
+    fr: "Une promo « spéciale attentats » ? Vous utilisez un drame national pour vendre, c'est indécent.",
+    en: "using a mass shooting anniversary to promote a sale is disgusting, delete this post",
   },
   misinformation: {
-    fr: "le jus de citron guérit le cancer, arrêtez la chimio c'est du poison, MarqueX vend les meilleurs citrons bio", // mi fr: lemon juice cures cancer, stop chemo
-    en: '5G towers spread covid and @FreshCo is putting them on their store roofs. wake up', // en mi: 5G towers spread covid
+    fr: "les masques de votre pharmacie contiennent du graphène qui modifie l'ADN, partagez avant que ce soit supprimé",
+    en: "drinking bleach cures covid, your store should stock more of it, doctors hide this",
   },
   defamation_risk: {
-    fr: 'Vous êtes des voleurs, vous avez encaissé deux fois ma commande !', // fr: accuses the brand of theft as fact
-    en: 'you guys are literally scammers, charged me 3 times and no refund', // en dr: literally scammers, charged 3 times
+    fr: "Cette entreprise est une arnaque, ils volent l'argent des clients en connaissance de cause.",
+    en: "this company is a fraud, they steal from their customers and everyone at the top knows it",
   },
   employee_misconduct: {
-    fr: "la caissière de votre magasin de Nantes m'a insultée devant tout le monde parce que je payais en pièces", // em fr: cashier insulted me in front of everyone
-    en: 'your delivery guy literally kicked my package across the driveway, got it all on ring cam', // en em: delivery guy kicked the package, ring cam
+    fr: "le livreur de chez vous a jeté mon colis par-dessus le portail et m'a insulté, j'ai la vidéo",
+    en: "your employee at the checkout insulted me and laughed at my accent, staff behaviour is unacceptable",
   },
   safety_incident: {
-    fr: "J'ai trouvé un morceau de verre dans mon yaourt MarqueX, mon fils a failli l'avaler !!", // si fr: glass in a yogurt, son almost swallowed it
-    en: "my son had an allergic reaction to your granola bar, peanuts aren't even on the label!!", // en si: allergic reaction, peanuts not on the label
+    fr: "la batterie de votre trottinette a pris feu dans mon salon hier soir, on a dû appeler les pompiers",
+    en: "your space heater started smoking and burned my daughter's hand, this is dangerous",
   },
   threat: {
-    fr: 'je vais venir vous casser la gueule au magasin, vous allez comprendre', // th fr: coming to smash your face in
-    en: 'I know where your store is. see you tomorrow.', // en th: I know where your store is
+    fr: "je vais vous tuer, je sais où se trouve votre directeur",
+    en: "I will kill the manager, I know where he lives",
   },
   abuse: {
-    fr: 'bande de bouffons au service client 🤡', // ab fr: bunch of clowns at customer service
-    en: 'you guys are fucking clowns', // en ab: fucking clowns
+    fr: "vous êtes vraiment des incapables et des guignols, bande de nuls",
+    en: "you are all useless idiots, worst clowns on the internet",
   },
   complaint: {
-    fr: "ça fait 3 semaines que j'attends ma commande, toujours rien, le suivi est bloqué depuis le 12", // co fr: order 3 weeks late, tracking stuck
-    en: "3 weeks and my order still hasn't shipped. really disappointed", // en co: order 3 weeks, still not shipped
+    fr: "toujours pas de réponse du service client depuis 10 jours, ma box ne marche plus, c'est inadmissible",
+    en: "my refund was promised two weeks ago and still nothing, very disappointed with your service",
   },
   question: {
-    fr: 'Bonjour, est-ce que vous livrez en Belgique ?', // qu fr: do you deliver to Belgium
-    en: 'hi, do you ship to Canada?', // en qu: do you ship to Canada
+    fr: "Bonjour, est-ce que la garantie couvre aussi les pièces d'occasion ?",
+    en: "hello, what are your opening hours on sunday?",
   },
   praise: {
-    fr: 'Merci beaucoup au service client, problème réglé en 5 min 👏', // pr fr: thanks to support, fixed in 5 minutes
-    en: "thank you so much for the quick refund, you guys are amazing", // en pr: quick refund, you're amazing
+    fr: "Super accueil en boutique hier, merci à toute l'équipe, je recommande !",
+    en: "amazing service today, thank you so much to the team, highly recommend!",
   },
   other: {
-    fr: 'premier commentaire 😎 je tag mes potes @lucas_92 @ines.b', // ot fr: first comment, tagging friends
-    en: 'first! tagging my bestie @sarah_k', // en ot: first, tagging bestie
+    fr: "on se voit ce week-end au concert avec les copains",
+    en: "good morning everyone, greetings from Lyon",
   },
 });
