@@ -8,6 +8,10 @@
  *   options/popup  ─PLAN_*, SETTINGS_SAVE, STATUS─▶ [guard + own-page check] ─▶ storage + engine
  *   content script ─COUNTS (open crisis-risk messages in its tab)─▶ badge
  *   popup          ─CRISIS_SET, INCIDENT_LOG─▶ crisis mode (storage), the incident log
+ *   popup          ─TEACH_START─▶ picker injected in the tab ─TAUGHT─▶ customAdapters + registered
+ *                  content scripts for that host (the browser granted it from the popup)
+ *   options        ─ADAPTER_SAVE, ADAPTER_REMOVE─▶ customAdapters, registrations
+ *   context menu "Triage with Sentinelle" ─selection─▶ engine ─verdict─▶ card injected by the selection
  *
  * Crisis mode and the per-tab counts live in storage, not only in memory: Chromium stops an idle
  * service worker at any time, and a crisis does not end because the worker slept.
@@ -249,9 +253,140 @@ function serialPlan(work) {
   return next;
 }
 
+// ── Sites taught by pointing ─────────────────────────────────────────────────────────────────
+//
+// `customAdapters` in storage maps a hostname to its selectors (lib/messages.js `adapterErrors`).
+// Each has a registered content script (`taught:<host>`) with the manifest's own files, so the
+// site gets chips on every visit; the browser injects it only while the site is granted.
+
+const ADAPTERS_KEY = 'customAdapters';
+const TEACHING_KEY = 'teachingTabs'; // tab id → the host the popup started teaching there
+const CONTENT_FILES = chrome.runtime.getManifest().content_scripts[0].js;
+const PICKER_FILES = ['lib/taxonomy.js', 'lib/messages.js', 'content/picker.js'];
+const scriptId = (host) => `taught:${host}`;
+const hostPatterns = (host) => [`https://${host}/*`, `http://${host}/*`];
+
+async function customAdapters() {
+  const { [ADAPTERS_KEY]: all } = await chrome.storage.local.get(ADAPTERS_KEY);
+  return all && typeof all === 'object' ? all : {};
+}
+
+/** Registers (or re-registers) the content scripts of a taught host. */
+async function registerHost(host) {
+  await chrome.scripting.unregisterContentScripts({ ids: [scriptId(host)] }).catch(() => {});
+  await chrome.scripting.registerContentScripts([{
+    id: scriptId(host), matches: hostPatterns(host), js: CONTENT_FILES, runAt: 'document_idle', persistAcrossSessions: true,
+  }]);
+}
+
+/** Registrations as storage says (a browser that dropped them, an update): once per start. */
+async function syncRegistrations() {
+  const [all, registered] = await Promise.all([customAdapters(), chrome.scripting.getRegisteredContentScripts()]);
+  const have = new Set(registered.map((r) => r.id));
+  for (const host of Object.keys(all)) if (!have.has(scriptId(host))) await registerHost(host).catch((e) => console.warn('sentinelle: not registered:', host, e));
+  const stale = registered.filter((r) => r.id.startsWith('taught:') && !(r.id.slice(7) in all)).map((r) => r.id);
+  if (stale.length) await chrome.scripting.unregisterContentScripts({ ids: stale });
+}
+
+async function saveAdapter(host, adapter) {
+  const errors = M.adapterErrors(host, adapter);
+  if (errors.length) return { ok: false, errors };
+  const all = await customAdapters();
+  all[host] = { ...adapter, taught: adapter.taught ?? all[host]?.taught ?? new Date().toISOString() };
+  await chrome.storage.local.set({ [ADAPTERS_KEY]: all });
+  await registerHost(host);
+  return { ok: true };
+}
+
+async function teachStart(tabId) {
+  const tab = await chrome.tabs.get(tabId);
+  const url = new URL(tab.url ?? 'about:blank');
+  if (!/^https?:$/.test(url.protocol)) return { ok: false, error: 'not a web page' };
+  // The popup asked the browser for this site in the agent's click; without it, nothing is injected.
+  if (!(await chrome.permissions.contains({ origins: [`${url.protocol}//${url.hostname}/*`] }))) return { ok: false, error: 'no access to this site' };
+  const { [TEACHING_KEY]: teaching = {} } = await sessionArea.get(TEACHING_KEY);
+  teaching[tabId] = url.hostname;
+  await sessionArea.set({ [TEACHING_KEY]: teaching });
+  await chrome.scripting.executeScript({ target: { tabId }, files: PICKER_FILES });
+  return { ok: true, host: url.hostname };
+}
+
+/** The picker's adapter: only from a tab the popup started teaching, for that tab's own host. */
+async function taught(msg, sender) {
+  const { [TEACHING_KEY]: teaching = {} } = await sessionArea.get(TEACHING_KEY);
+  const host = new URL(sender.url).hostname;
+  if (teaching[sender.tab.id] !== msg.host || host !== msg.host || sender.frameId) return { ok: false, error: 'this tab is not being taught' };
+  const saved = await saveAdapter(msg.host, msg.adapter);
+  if (!saved.ok) return saved;
+  delete teaching[sender.tab.id];
+  await sessionArea.set({ [TEACHING_KEY]: teaching });
+  // Chips now, not at the next visit: the same files the registration injects.
+  await chrome.scripting.executeScript({ target: { tabId: sender.tab.id }, files: CONTENT_FILES }).catch((e) => console.warn('sentinelle: content script not injected:', e));
+  return { ok: true };
+}
+
+async function removeAdapter(host) {
+  const all = await customAdapters();
+  delete all[host];
+  await chrome.storage.local.set({ [ADAPTERS_KEY]: all });
+  await chrome.scripting.unregisterContentScripts({ ids: [scriptId(host)] }).catch(() => {});
+  return { ok: true };
+}
+
+// ── "Triage with Sentinelle" on a selection ──────────────────────────────────────────────────
+
+const MENU_ID = 'sentinelle-triage-selection';
+const SELECTION_FILES = ['lib/taxonomy.js', 'lib/messages.js', 'lib/verdict.js', 'content/insert.js', 'content/card.js', 'content/selection.js'];
+
+function createMenu() {
+  chrome.contextMenus.removeAll(() => {
+    chrome.contextMenus.create({ id: MENU_ID, title: chrome.i18n.getMessage('menuTriage'), contexts: ['selection'] });
+  });
+}
+
+/**
+ * The selected text through the engine (not the spike detector or the incident log: a selection
+ * is one look, not a message arriving), then its card beside the selection. The click grants
+ * activeTab, so this works on any page the browser lets extensions script. Text stays local.
+ */
+async function onMenuClicked(info, tab) {
+  if (info.menuItemId !== MENU_ID || !tab?.id) return;
+  const text = String(info.selectionText ?? '').trim().slice(0, M.MAX_TEXT);
+  if (!text) return;
+  const opts = triageOptions(await settings(), 3, { scores: false });
+  await restored;
+  if (status.crisis.on) opts.crisisMode = true;
+  let verdict = null;
+  try {
+    await load();
+    if (!dead()) verdict = triage(current, [{ id: 'selection', text, platform: 'web' }], opts)[0];
+  } catch (e) {
+    if (status.state === 'ready') stop(e);
+  }
+  const target = { tabId: tab.id, frameIds: [info.frameId ?? 0] };
+  try {
+    await chrome.scripting.executeScript({ target, files: SELECTION_FILES });
+    await chrome.scripting.executeScript({
+      target,
+      func: (v, error) => globalThis.Sentinelle.selection.show(v, error),
+      args: [verdict, verdict ? null : (status.error ?? 'engine unavailable')],
+    });
+  } catch (e) {
+    console.warn('sentinelle: cannot show the card on this page:', e);
+  }
+}
+
 async function onPage(msg) {
   const T = M.PageToBackground;
   switch (msg.type) {
+    case T.TEACH_START:
+      return teachStart(msg.tabId);
+    case T.ADAPTER_SAVE: {
+      if (!(msg.host in (await customAdapters()))) return { ok: false, errors: [{ path: 'host', message: 'not a taught site' }] };
+      return saveAdapter(msg.host, msg.adapter);
+    }
+    case T.ADAPTER_REMOVE:
+      return removeAdapter(msg.host);
     case T.STATUS:
       await load().catch(() => {});
       return { ok: true, status: { ...status } };
@@ -325,7 +460,9 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   let work;
   if (from === 'page' && M.isPageToBackground(msg)) work = onPage(msg);
   else if (from === 'content' && M.isContentToBackground(msg)) {
-    work = msg.type === M.ContentToBackground.COUNTS ? restored.then(() => setTabRisks(sender.tab.id, msg.crisisRisk)).then(() => ({ ok: true })) : onTriage(msg);
+    if (msg.type === M.ContentToBackground.COUNTS) work = restored.then(() => setTabRisks(sender.tab.id, msg.crisisRisk)).then(() => ({ ok: true }));
+    else if (msg.type === M.ContentToBackground.TAUGHT) work = taught(msg, sender);
+    else work = onTriage(msg);
   }
   else {
     sendResponse({ ok: false, error: `refused: ${typeof msg?.type === 'string' ? msg.type : 'malformed'} from ${from}` });
@@ -341,4 +478,15 @@ chrome.tabs.onRemoved.addListener((tabId) => {
 });
 chrome.tabs.onUpdated.addListener((tabId, info) => {
   if (info.status === 'loading') restored.then(() => tabId in tabRisks && setTabRisks(tabId, 0));
+});
+
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  onMenuClicked(info, tab).catch((e) => console.error('sentinelle: selection triage failed:', e));
+});
+chrome.runtime.onInstalled.addListener(() => {
+  createMenu();
+  syncRegistrations().catch((e) => console.warn('sentinelle: registrations not synced:', e));
+});
+chrome.runtime.onStartup.addListener(() => {
+  syncRegistrations().catch((e) => console.warn('sentinelle: registrations not synced:', e));
 });

@@ -109,7 +109,8 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
 
   /**
    * Builds (or rebuilds) the chip and card for `verdict`. `onInsert(text)` resolves like
-   * `Sentinelle.insert.insertReply`; the card reports the outcome in its status line. A rebuilt
+   * `Sentinelle.insert.insertReply`; the card reports the outcome in its status line. With no
+   * `onInsert` (a selection's card with no editor focused) the card offers Copy only. A rebuilt
    * card stays open if it was.
    */
   function render(host, verdict, { onInsert }) {
@@ -124,7 +125,7 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
     const status = el('p', { class: 'status', role: 'status' });
     const replies = el('ul');
     for (const reply of verdict.replies || []) {
-      const button = el('button', { type: 'button', 'data-template': reply.template }, t('cardInsert'));
+      const button = onInsert ? el('button', { type: 'button', 'data-template': reply.template }, t('cardInsert')) : null;
       const copy = el('button', { type: 'button', class: 'secondary', 'data-copy': reply.template }, t('cardCopy'));
       copy.addEventListener('click', async () => {
         let ok = false;
@@ -142,7 +143,7 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
         }
       });
       const missing = reply.missing?.length ? el('span', { class: 'missing' }, t('cardMissing', [reply.missing.join(', ')])) : null;
-      button.addEventListener('click', async () => {
+      button?.addEventListener('click', async () => {
         button.disabled = true;
         const result = await onInsert(reply.text);
         button.disabled = false;

@@ -21,18 +21,52 @@
  * stops for good: no retry timer, no observer, marked `error` until the page is reloaded. A dead
  * engine stays dead for the life of the background, so every retry would only be noise.
  */
-(() => {
+(async () => {
   'use strict';
   const S = globalThis.Sentinelle;
   const M = S.messages;
   const html = document.documentElement;
+  // Injected twice (a taught site: registered and injected at once after teaching): run once.
+  if (S.contentRunning) return;
+  S.contentRunning = true;
 
-  const adapter = S.adapters.find(
+  /** A site the agent taught by pointing (content/picker.js, `customAdapters` in storage), as an
+   * adapter like the built-in ones; null when there is none or its selectors do not parse. */
+  async function taughtAdapter() {
+    let all;
+    try {
+      ({ customAdapters: all } = await chrome.storage.local.get('customAdapters'));
+    } catch {
+      return null;
+    }
+    const taught = all?.[location.hostname];
+    if (!taught) return null;
+    const parses = (sel) => {
+      try {
+        document.createDocumentFragment().querySelector(sel);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const errors = M.adapterErrors(location.hostname, taught, parses);
+    if (errors.length) {
+      console.warn('sentinelle: the taught adapter for this site is invalid:', errors);
+      return null;
+    }
+    return { id: 'taught', platform: 'web', hosts: [location.hostname], message: taught.message, text: taught.text,
+      textIsMessage: !!taught.textIsMessage, thread: taught.thread, replyBox: taught.replyBox, verified: `taught ${taught.taught ?? ''}` };
+  }
+
+  const adapter = (await taughtAdapter()) ?? S.adapters.find(
     (a) =>
       a.hosts.some((h) => h === '*' || h === location.hostname || (h.startsWith('.') && location.hostname.endsWith(h))) &&
       (!a.requires || document.querySelector(a.requires)),
   );
-  if (!adapter || !(html instanceof HTMLElement)) return;
+  if (!adapter || !(html instanceof HTMLElement)) {
+    S.contentRunning = false;
+    return;
+  }
 
   /** Tags that can never be or hold a message: their insertions are not even queued. */
   const SKIP = new Set(['SCRIPT', 'STYLE', 'LINK', 'META', 'NOSCRIPT', 'TEMPLATE', 'IMG', 'PICTURE', 'VIDEO', 'AUDIO',
@@ -243,8 +277,23 @@
     schedule();
   }
   chrome.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && ('plan' in changes || 'settings' in changes)) rescan();
+    if (area !== 'local') return;
+    if ('plan' in changes || 'settings' in changes) rescan();
+    // This site was untaught on the options page: its chips go, and the script stops.
+    if (adapter.id === 'taught' && 'customAdapters' in changes && !changes.customAdapters.newValue?.[location.hostname]) untaught();
   });
+
+  function untaught() {
+    stop();
+    for (const el of document.querySelectorAll(adapter.message)) {
+      cards.get(el)?.remove();
+      delete el.dataset.sentinellePrimary;
+      delete el.dataset.sentinelleSeverity;
+    }
+    risks.clear();
+    reportCounts();
+    html.dataset.sentinelle = 'off';
+  }
 
   /** The focused message's card opens with Alt+Shift+S (the chip is also in the tab order). */
   document.addEventListener('keydown', (e) => {

@@ -4,6 +4,9 @@
  *   content script ──TRIAGE────────────────▶ background   (any tab of ours)
  *   extension page ──STATUS, PLAN_* (PLAN_SAVE with the base it edited), SETTINGS_SAVE──▶ background   (privileged: our pages only)
  *   popup          ──TAB_STATS─────────────▶ content script of the active tab
+ *   popup          ──TEACH_START (tab id)──▶ background: injects the picker (content/picker.js)
+ *   picker         ──TAUGHT (host, adapter)▶ background: validates, saves `customAdapters`, registers
+ *   options        ──ADAPTER_SAVE, ADAPTER_REMOVE──▶ background (an edited or removed taught site)
  *
  * A "universal" script: no import/export, it adds one namespace to `globalThis.Sentinelle`, so
  * the same file loads as a classic content script (content scripts cannot be static modules) and,
@@ -24,7 +27,7 @@
   const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
   const isOptString = (v, max) => v === undefined || (typeof v === 'string' && v.length <= max);
 
-  const ContentToBackground = Object.freeze({ TRIAGE: 'triage', COUNTS: 'counts' });
+  const ContentToBackground = Object.freeze({ TRIAGE: 'triage', COUNTS: 'counts', TAUGHT: 'adapter:taught' });
   const PageToBackground = Object.freeze({
     STATUS: 'status',
     PLAN_GET: 'plan:get',
@@ -33,6 +36,9 @@
     SETTINGS_SAVE: 'settings:save',
     CRISIS_SET: 'crisis:set',
     INCIDENT_LOG: 'incident-log',
+    TEACH_START: 'teach:start',
+    ADAPTER_SAVE: 'adapter:save',
+    ADAPTER_REMOVE: 'adapter:remove',
   });
   const PopupToContent = Object.freeze({ TAB_STATS: 'tab-stats', SCROLL_TO: 'scroll-to' });
 
@@ -59,6 +65,49 @@
     );
   }
 
+  /**
+   * A site taught by pointing (content/picker.js) or edited on the options page, as stored in
+   * `customAdapters[hostname]`: selectors only, data like the built-in adapters. Selectors are
+   * bounded and checked for balanced brackets and quotes here (the service worker has no DOM to
+   * parse them); the picker, the options page and the content script, which have one, also parse
+   * them (`parses`), and the content script treats one that throws as no adapter at all.
+   */
+  const ADAPTER_FIELDS = Object.freeze(['message', 'text', 'thread', 'replyBox']);
+  const MAX_SELECTOR = 500;
+  const HOSTNAME = /^(?=.{1,253}$)[a-z0-9-]+(\.[a-z0-9-]+)*$/;
+  function selectorShapeOk(s) {
+    if (typeof s !== 'string' || !s.trim() || s.length > MAX_SELECTOR || /[\u0000-\u001f{};<]/.test(s)) return false;
+    const close = { '[': ']', '(': ')' };
+    const stack = [];
+    let quote = null;
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i];
+      if (c === '\\') { i++; continue; }
+      if (quote) { if (c === quote) quote = null; continue; }
+      if (c === '"' || c === "'") quote = c;
+      else if (close[c]) stack.push(close[c]);
+      else if (c === ']' || c === ')') { if (stack.pop() !== c) return false; }
+    }
+    return !quote && stack.length === 0;
+  }
+  /** Errors of a taught adapter, `[{path, message}]` (empty: valid). `parses(selector)`: a real
+   * CSS parser where there is a DOM. */
+  function adapterErrors(host, a, parses = null) {
+    const errors = [];
+    if (typeof host !== 'string' || !HOSTNAME.test(host)) errors.push({ path: 'host', message: 'not a hostname' });
+    if (!isObject(a)) return [...errors, { path: '', message: 'not an object' }];
+    for (const k of Object.keys(a)) {
+      if (![...ADAPTER_FIELDS, 'textIsMessage', 'taught'].includes(k)) errors.push({ path: k, message: 'unknown field' });
+    }
+    for (const k of ADAPTER_FIELDS) {
+      if (!selectorShapeOk(a[k])) errors.push({ path: k, message: `a CSS selector of at most ${MAX_SELECTOR} characters` });
+      else if (parses && !parses(a[k])) errors.push({ path: k, message: 'not a valid CSS selector' });
+    }
+    if (a.textIsMessage !== undefined && typeof a.textIsMessage !== 'boolean') errors.push({ path: 'textIsMessage', message: 'true or false' });
+    if (!isOptString(a.taught, 40)) errors.push({ path: 'taught', message: 'a date' });
+    return errors;
+  }
+
   /** True when `msg` is a well-formed content → background message. */
   function isContentToBackground(msg) {
     if (!isObject(msg)) return false;
@@ -66,6 +115,7 @@
       return Array.isArray(msg.messages) && msg.messages.length <= MAX_BATCH && msg.messages.every(isPageMessage);
     }
     if (msg.type === ContentToBackground.COUNTS) return Number.isSafeInteger(msg.crisisRisk) && msg.crisisRisk >= 0 && msg.crisisRisk <= 1_000_000;
+    if (msg.type === ContentToBackground.TAUGHT) return adapterErrors(msg.host, msg.adapter).length === 0;
     return false;
   }
 
@@ -85,6 +135,13 @@
         return typeof msg.plan === 'string' && msg.plan.length <= 2_000_000 && (msg.base === undefined || (typeof msg.base === 'string' && msg.base.length <= 64));
       case PageToBackground.SETTINGS_SAVE:
         return isObject(msg.settings) && isOptString(msg.settings.agent, 200) && isOptString(msg.settings.link, 2000);
+      case PageToBackground.TEACH_START:
+        return Number.isSafeInteger(msg.tabId) && msg.tabId >= 0;
+      case PageToBackground.ADAPTER_SAVE:
+        // Shape only: the background answers with the adapter's errors, for the form to show.
+        return typeof msg.host === 'string' && msg.host.length <= 253 && isObject(msg.adapter);
+      case PageToBackground.ADAPTER_REMOVE:
+        return typeof msg.host === 'string' && HOSTNAME.test(msg.host);
       default:
         return false;
     }
@@ -120,5 +177,7 @@
     isPopupToContent,
     senderKind,
     authorKey,
+    ADAPTER_FIELDS,
+    adapterErrors,
   });
 })();

@@ -23,6 +23,7 @@ import '../lib/verdict.js';
 import '../content/card.js';
 import { fingerprint, getPath, setPath, withPaths } from '../lib/plan-doc.js';
 import { templatesEditor } from './templates-editor.js';
+import { mountSites } from './sites.js';
 
 const { i18n, messages: M, taxonomy } = globalThis.Sentinelle;
 const T = M.PageToBackground;
@@ -412,6 +413,7 @@ wasmOk = await glue.default({ module_or_path: new URL('../wasm/sentinelle_bg.was
   },
 );
 await loadSettings();
+await mountSites($('sites-list'), $('sites-empty'));
 await loadPlan();
 await restoreDraft();
 // Templates from and to a spreadsheet: an import goes through the same document, check and

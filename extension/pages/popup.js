@@ -2,12 +2,18 @@
  * Popup: the engine's state (loaded, version, plan, or the error that stopped it), crisis mode
  * (proposed by a spike, switched by the team), the spike detector's state, what the content script
  * found on the active tab (counts, its crisis-risk messages to scroll to, whether its adapter
- * found anything), and the incident log's export. Plan changes go through the options page.
+ * found anything), the incident log's export, and "Teach Sentinelle this site" for a site no
+ * adapter knows. Plan changes go through the options page.
+ *
+ * Teaching: the browser grants the site here, in the agent's click (`permissions.request` needs
+ * that user gesture in an extension page), then the background injects the picker into the tab
+ * and the popup closes so the agent can point at the page.
  */
 import '../lib/i18n.js';
 import '../lib/taxonomy.js'; // generated at build time from the engine (scripts/package.mjs)
 import '../lib/messages.js';
 import '../lib/verdict.js';
+import '../content/adapters.js'; // the built-in adapters' hosts: teaching is offered elsewhere
 
 const { i18n, messages: M, verdict: V } = globalThis.Sentinelle;
 const t = i18n.translator(i18n.browserGetMessage());
@@ -123,8 +129,58 @@ async function showTab() {
   $('tab-error').textContent = stats.error ? t('popupTabError', [stats.error]) : '';
 }
 
+/**
+ * The web page the popup acts on: the active tab; when the popup itself is open as a tab (a
+ * bookmarked popup.html, the tests), the web tab used last instead.
+ */
+async function targetTab() {
+  const [active] = await chrome.tabs.query({ active: true, currentWindow: true });
+  if (!active?.url?.startsWith(location.origin)) return active ?? null;
+  const tabs = (await chrome.tabs.query({})).filter((tab) => /^https?:/.test(tab.url ?? ''));
+  tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+  return tabs[0] ?? null;
+}
+
+/** "Teach Sentinelle this site" on a web page no built-in adapter knows (or one taught before). */
+async function showTeach() {
+  const tab = await targetTab();
+  const url = tab?.url ? new URL(tab.url) : null;
+  if (!url || !/^https?:$/.test(url.protocol)) return;
+  const known = globalThis.Sentinelle.adapters?.some((a) => a.id !== 'generic' && a.hosts.includes(url.hostname));
+  if (known) return;
+  const { customAdapters = {} } = await chrome.storage.local.get('customAdapters');
+  const taught = url.hostname in customAdapters;
+  $('teach-section').hidden = false;
+  $('teach-known').hidden = !taught;
+  $('teach-known').textContent = taught ? t('popupTeachKnown', [url.hostname]) : '';
+  $('teach').textContent = t(taught ? 'popupTeachAgain' : 'popupTeach');
+  $('teach').dataset.host = url.hostname;
+  const origins = [`${url.protocol}//${url.hostname}/*`];
+  $('teach').addEventListener('click', () => {
+    // First thing in the click: the browser asks the agent for this site (no other await before
+    // it, or the gesture is spent).
+    chrome.permissions.request({ origins }).then(async (granted) => {
+      if (!granted) {
+        $('teach-status').textContent = t('popupTeachDenied', [url.hostname]);
+        return;
+      }
+      const answer = await chrome.runtime.sendMessage({ type: M.PageToBackground.TEACH_START, tabId: tab.id });
+      if (!answer?.ok) {
+        $('teach-status').textContent = t('popupTeachFailed', [answer?.error ?? '']);
+        return;
+      }
+      $('teach-status').textContent = t('popupTeachStarted');
+      document.body.dataset.teach = 'started';
+      await chrome.tabs.update(tab.id, { active: true }).catch(() => {});
+      window.close(); // the agent points at the page now
+    }, (e) => {
+      $('teach-status').textContent = t('popupTeachFailed', [String(e?.message ?? e)]);
+    });
+  });
+}
+
 i18n.apply(document, t);
 document.documentElement.lang = i18n.uiLanguage();
 $('open-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
-await Promise.all([showEngine(), showTab()]);
+await Promise.all([showEngine(), showTab(), showTeach()]);
 document.body.dataset.ready = 'true';

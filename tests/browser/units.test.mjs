@@ -226,8 +226,11 @@ describe('manifests and packaging', () => {
 
   test('the Chromium manifest asks for little', () => {
     assert.equal(manifest.manifest_version, 3);
-    assert.deepEqual(manifest.permissions, ['storage']);
+    // scripting + activeTab: the picker and the selection's card, injected on the agent's click;
+    // contextMenus: "Triage with Sentinelle". Sites are asked for one at a time, when taught.
+    assert.deepEqual(manifest.permissions, ['storage', 'scripting', 'activeTab', 'contextMenus']);
     assert.equal(manifest.host_permissions, undefined);
+    assert.deepEqual(manifest.optional_host_permissions, ['https://*/*', 'http://*/*'], 'optional: granted per site from the popup');
     assert.equal(manifest.web_accessible_resources, undefined, 'nothing exposed to pages');
     assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
     assert.equal(manifest.background.type, 'module');

@@ -25,14 +25,24 @@ export const PLATFORMS = {
 
 export const urlOf = (platform) => `https://${PLATFORMS[platform].host}${PLATFORMS[platform].path}`;
 
-/** Chromium's rule: the six hosts to the local server, every other name unresolvable. */
+/**
+ * Sites no built-in adapter knows (kept out of PLATFORMS, whose every entry e2e-platforms expects
+ * the shipped content script to run on): the help desk that e2e-teach teaches by pointing.
+ */
+export const UNKNOWN_SITES = {
+  helpdesk: { host: 'support.example-helpdesk.com', page: 'helpdesk.html', path: '/agent/tickets/4821' },
+};
+export const unknownUrlOf = (site) => `https://${UNKNOWN_SITES[site].host}${UNKNOWN_SITES[site].path}`;
+const ALL_SITES = [...Object.values(PLATFORMS), ...Object.values(UNKNOWN_SITES)];
+
+/** Chromium's rule: the fixtures' hosts to the local server, every other name unresolvable. */
 export function resolverRules(port) {
-  const maps = Object.values(PLATFORMS).map((p) => `MAP ${p.host} 127.0.0.1:${port}`);
+  const maps = ALL_SITES.map((p) => `MAP ${p.host} 127.0.0.1:${port}`);
   return `--host-resolver-rules=${[...maps, 'MAP * ~NOTFOUND', 'EXCLUDE localhost'].join(', ')}`;
 }
 
 function certificate(dir) {
-  const san = Object.values(PLATFORMS).map((p) => `DNS:${p.host}`).join(',');
+  const san = ALL_SITES.map((p) => `DNS:${p.host}`).join(',');
   const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
     '-subj', '/CN=sentinelle-fixtures', '-addext', `subjectAltName=${san}`], { stdio: 'ignore' });
@@ -50,7 +60,7 @@ export async function startPlatformServer() {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`openssl could not make the test certificate (install openssl): ${e.message}`);
   }
-  const byHost = new Map(Object.values(PLATFORMS).map((p) => [p.host, p.page]));
+  const byHost = new Map(ALL_SITES.map((p) => [p.host, p.page]));
   const server = createServer(tls, (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const path = new URL(req.url, 'https://x').pathname;
