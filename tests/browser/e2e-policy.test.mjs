@@ -206,4 +206,37 @@ describe('a team policy set by the administrator', { skip: problem ?? false }, (
       document.querySelector('[data-message-id="c3"] sentinelle-card')?.shadowRoot.textContent.includes('ici l\'équipe (politique e2e)'), null, { timeout: 10_000 });
     await page.close();
   });
+  // Last: it changes the policy file. Chromium watches the folder and reloads a changed file once
+  // it has settled (a few seconds), then storage.onChanged ('managed') reaches the background.
+  test('an invalid policy plan: the default plan runs, the popup and the options page say so', async () => {
+    const broken = { ...POLICY, plan: JSON.stringify({ ...teamPlan, thresholds: { ...teamPlan.thresholds, flag: 1.5 } }) };
+    writeFileSync(policyFile, JSON.stringify({ '3rdparty': { extensions: { [browser.extensionId]: broken } } }, null, 2));
+    const page = await openOptions();
+    const t0 = Date.now();
+    let status;
+    for (;;) {
+      ({ status } = await send(page, { type: 'status' }));
+      if (status.policy?.invalid > 0) break;
+      if (Date.now() - t0 > 60_000) throw new Error('the changed policy did not reach the extension within 60 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    console.log(`the changed policy file reached the background in ${Date.now() - t0} ms`);
+    assert.match(status.warning, /organisation's crisis plan is invalid \(\d+ errors\): the default plan runs/);
+    // The locked parts are the default plan's now (its brand has no names); the agent's own
+    // unlocked parts (saved above: the spike, the plan's name) still apply on top of it.
+    assert.deepEqual(status.plan.brandNames, []);
+    const { plan, policy } = await send(page, { type: 'plan:get' });
+    assert.equal(policy.invalid, status.policy.invalid);
+    const effective = JSON.parse(plan);
+    assert.equal(effective.deadlines.crisis, 15);
+    assert.equal(effective.thresholds.flag, 0.5);
+    assert.equal(effective.spike.min_count, 7);
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.locator('#policy-invalid').isVisible(), true);
+    await page.goto(browser.extensionUrl('pages/popup.html'));
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.match(await page.locator('#engine-warning').textContent(), /invalid/);
+    await page.close();
+  });
 });
