@@ -343,6 +343,7 @@ async function onPage(msg) {
       return { ok: true, status: { ...status } };
     case T.PLAN_GET: {
       await load();
+      await planQueue; // a save or a policy change under way: answer with its result
       if (dead()) return deadAnswer();
       const { plan } = await chrome.storage.local.get('plan');
       const stored = typeof plan === 'string' ? plan : null;
