@@ -12,6 +12,11 @@
  *                  content scripts for that host (the browser granted it from the popup)
  *   options        ─ADAPTER_SAVE, ADAPTER_REMOVE─▶ customAdapters, registrations
  *   context menu "Triage with Sentinelle" ─selection─▶ engine ─verdict─▶ card injected by the selection
+ *   storage.managed (the team policy) + storage.local `plan` (the agent's own) ─▶ effective plan ─▶ engine
+ *
+ * The team policy (lib/policy.js, docs/POLICY.md): an administrator's plan, read from managed
+ * storage at load and whenever it changes; the agent's saved plan is layered on its unlocked
+ * parts, and a save that changes a locked part is refused with the path of each change.
  *
  * Crisis mode and the per-tab counts live in storage, not only in memory: Chromium stops an idle
  * service worker at any time, and a crisis does not end because the worker slept.
@@ -23,10 +28,11 @@
  * only fetch is the extension's own wasm file.
  */
 import * as glue from './wasm/sentinelle.js';
-import { startEngine, buildEngine, describePlan, triage, triageOptions } from './lib/engine.js';
+import { startEngine, buildEngine, describePlan, planErrors, triage, triageOptions } from './lib/engine.js';
 import './lib/taxonomy.js'; // generated at build time from the engine (scripts/package.mjs)
 import './lib/messages.js';
 import { fingerprint } from './lib/plan-doc.js';
+import { layerPlan, lockedChanges, readPolicy } from './lib/policy.js';
 
 const M = globalThis.Sentinelle.messages;
 const WASM_URL = chrome.runtime.getURL('wasm/sentinelle_bg.wasm');
@@ -37,7 +43,7 @@ const WASM_URL = chrome.runtime.getURL('wasm/sentinelle_bg.wasm');
  * batch, as `engine.observe` returns it (`{current, closed, stats}`, src/spike.rs) plus
  * `spiking`, the categories whose current window is a spike; null before the first batch.
  */
-const status = { state: 'loading', version: null, plan: null, custom: false, error: null, warning: null, spike: null, crisis: { on: false, since: null, proposed: false } };
+const status = { state: 'loading', version: null, plan: null, custom: false, policy: null, error: null, warning: null, spike: null, crisis: { on: false, since: null, proposed: false } };
 /** The plan's `brand.names`, as `authorKey`s: messages they write are the brand's own. */
 let brandNames = new Set();
 
@@ -71,24 +77,104 @@ function badge(look, title) {
 /** True once the engine is out of service for the life of this worker: nothing may call it. */
 const dead = () => status.state === 'error' || status.state === 'stopped';
 
-/** Starts the engine once: the default plan first (proves the wasm works), then the saved plan. */
+/**
+ * The team policy as last read (lib/policy.js `readPolicy`), or null. `base`: the plan its locks
+ * protect, `{json, doc}`: the policy's plan, or the default plan when it has none or an invalid
+ * one (`invalid`: its errors' count).
+ */
+let policy = null;
+/** The plan the engine runs, as JSON, while a policy applies (PLAN_GET shows it). */
+let effectiveJson = null;
+
+async function readManaged() {
+  try {
+    return readPolicy(await chrome.storage.managed.get(null));
+  } catch {
+    return null; // Firefox rejects when no managed storage is installed for the add-on: no policy
+  }
+}
+
+/** The policy from managed storage, its plan checked by the engine. */
+async function loadPolicy() {
+  const read = await readManaged();
+  if (!read) return (policy = null);
+  let json = read.plan;
+  let invalid = 0;
+  if (json !== null) {
+    const errors = planErrors(glue, json);
+    if (errors.length) {
+      console.warn('sentinelle: the policy plan is invalid:', errors);
+      invalid = errors.length;
+      json = null;
+    }
+  }
+  json ??= glue.defaultPlan();
+  policy = { ...read, invalid, base: { json, doc: JSON.parse(json) } };
+  return policy;
+}
+
+const policyStatus = () => (policy ? { locked: policy.locked, allowAgentTemplates: policy.allowAgentTemplates, invalid: policy.invalid, fromPolicy: policy.plan !== null && !policy.invalid } : null);
+
+/**
+ * The engine for the agent's stored plan (`stored`: text or null) under the policy:
+ * `{engine, custom, warning}`. Never throws for a bad plan: it falls back and says so.
+ */
+function planFor(stored) {
+  const custom = typeof stored === 'string';
+  if (!policy) {
+    effectiveJson = null;
+    if (custom) {
+      const built = buildEngine(glue, stored);
+      if (built.engine) return { engine: built.engine, custom, warning: null };
+      // Saved under an older engine, or written around the guard: say so, run the default.
+      return { engine: new glue.Engine(undefined), custom, warning: chrome.i18n.getMessage('warnSavedPlanInvalid', [String(built.errors.length)]) };
+    }
+    return { engine: new glue.Engine(undefined), custom, warning: null };
+  }
+  const warnings = policy.invalid ? [chrome.i18n.getMessage('warnPolicyPlanInvalid', [String(policy.invalid)])] : [];
+  let agent = null;
+  if (custom) {
+    try {
+      agent = JSON.parse(stored);
+    } catch {
+      agent = null;
+    }
+  }
+  if (custom && agent) {
+    const json = JSON.stringify(layerPlan(policy.base.doc, agent, policy), null, 2);
+    const built = buildEngine(glue, json);
+    if (built.engine) {
+      effectiveJson = json;
+      return { engine: built.engine, custom, warning: warnings.join(' ') || null };
+    }
+  }
+  // The agent's parts do not fit the policy's plan (or are not a plan): the policy's alone.
+  if (custom) warnings.push(chrome.i18n.getMessage('warnAgentPartsInvalid'));
+  effectiveJson = JSON.stringify(policy.base.doc, null, 2);
+  return { engine: new glue.Engine(effectiveJson), custom, warning: warnings.join(' ') || null };
+}
+
+function apply(run) {
+  status.warning = run.warning;
+  status.policy = policyStatus();
+  swap(run.engine, run.custom);
+}
+
+/** Starts the engine once: the default plan first (proves the wasm works), then the saved plan
+ * under the team policy. */
 function load() {
   loading ??= (async () => {
     try {
       const started = await startEngine(glue, { wasm: WASM_URL });
       status.version = started.version;
+      await loadPolicy();
       const { plan } = await chrome.storage.local.get('plan');
-      if (typeof plan === 'string') {
-        const built = buildEngine(glue, plan);
-        if (built.engine) {
-          started.engine.free();
-          swap(built.engine, true);
-          return;
-        }
-        // Saved under an older engine, or written around the guard: say so, run the default.
-        status.warning = chrome.i18n.getMessage('warnSavedPlanInvalid', [String(built.errors.length)]);
+      if (typeof plan !== 'string' && !policy) {
+        apply({ engine: started.engine, custom: false, warning: null });
+        return;
       }
-      swap(started.engine, false);
+      started.engine.free();
+      apply(planFor(plan));
     } catch (e) {
       status.state = 'error';
       status.error = String(e?.message ?? e);
@@ -392,15 +478,28 @@ async function onPage(msg) {
       return { ok: true, status: { ...status } };
     case T.PLAN_GET: {
       await load();
+      await planQueue; // a save or a policy change under way: answer with its result
       if (dead()) return deadAnswer();
       const { plan } = await chrome.storage.local.get('plan');
-      return { ok: true, plan: typeof plan === 'string' ? plan : glue.defaultPlan(), custom: typeof plan === 'string' };
+      const stored = typeof plan === 'string' ? plan : null;
+      if (!policy) return { ok: true, plan: stored ?? glue.defaultPlan(), custom: stored !== null, policy: null };
+      // Under a policy the editor shows the effective plan, but its `base` is the stored one.
+      const templateIds = (policy.base.doc.templates ?? []).map((t) => t?.id);
+      return { ok: true, plan: effectiveJson, custom: stored !== null, stored, policy: { ...policyStatus(), templateIds } };
     }
     case T.PLAN_SAVE: return serialPlan(async () => {
       await load();
       if (dead()) return deadAnswer(); // see `stop`: no new engine in a trapped instance
-      const built = buildEngine(glue, msg.plan);
+      let built = buildEngine(glue, msg.plan);
       if (!built.engine) return { ok: false, errors: built.errors };
+      if (policy) {
+        // A locked part is the organisation's: an edit that changes one is refused, each with its path.
+        const errors = lockedChanges(policy.base.doc, JSON.parse(msg.plan), policy, (k, args) => chrome.i18n.getMessage(k, args));
+        if (errors.length) {
+          built.engine.free();
+          return { ok: false, errors, locked: true };
+        }
+      }
       // An editor says which stored plan its edit started from: if another tab saved since, its
       // edit would overwrite that one unseen, so it is refused and the editor asks the user.
       if (msg.base !== undefined) {
@@ -411,22 +510,28 @@ async function onPage(msg) {
           return { ok: false, conflict: true, plan: stored };
         }
       }
+      if (policy) {
+        // The engine runs the effective plan: the same parts, the policy's templates first.
+        built.engine.free();
+        const json = JSON.stringify(layerPlan(policy.base.doc, JSON.parse(msg.plan), policy), null, 2);
+        built = buildEngine(glue, json);
+        if (!built.engine) return { ok: false, errors: built.errors };
+        effectiveJson = json;
+      }
       try {
         await chrome.storage.local.set({ plan: msg.plan });
       } catch (e) {
         built.engine.free();
         throw e;
       }
-      status.warning = null;
-      swap(built.engine, true);
+      apply({ engine: built.engine, custom: true, warning: policy?.invalid ? chrome.i18n.getMessage('warnPolicyPlanInvalid', [String(policy.invalid)]) : null });
       return { ok: true, status: { ...status } };
     });
     case T.PLAN_RESET: return serialPlan(async () => {
       await load();
       if (dead()) return deadAnswer();
       await chrome.storage.local.remove('plan');
-      status.warning = null;
-      swap(new glue.Engine(undefined), false);
+      apply(planFor(null)); // the default plan, or the organisation's
       return { ok: true, status: { ...status } };
     });
     case T.SETTINGS_SAVE: {
@@ -470,6 +575,19 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   }
   work.then(sendResponse, (e) => sendResponse({ ok: false, error: String(e?.message ?? e) }));
   return true; // answer asynchronously
+});
+
+// The administrator changed the policy: the engine follows at once (a worker that has not
+// loaded yet reads it when it does).
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'managed' || !loading) return;
+  serialPlan(async () => {
+    await load();
+    if (dead()) return;
+    await loadPolicy();
+    const { plan } = await chrome.storage.local.get('plan');
+    apply(planFor(plan));
+  }).catch((e) => console.error('sentinelle: the policy change was not applied:', e));
 });
 
 // A closed tab, or one that navigates away, has no open messages any more.

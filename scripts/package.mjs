@@ -63,6 +63,10 @@ export function firefoxManifest(chrome) {
   const m = structuredClone(chrome);
   delete m.minimum_chrome_version;
   m.background = { scripts: [chrome.background.service_worker], type: 'module' };
+  // Firefox has no `storage.managed_schema` (its manifest schema warns on the key): it reads a
+  // policy from policies.json "3rdparty" → "Extensions" → the gecko id below, unchecked, so the
+  // id must stay fixed. docs/POLICY.md.
+  delete m.storage;
   m.browser_specific_settings = {
     gecko: {
       id: GECKO_ID,
@@ -184,6 +188,7 @@ function referencedFiles(m) {
     ...Object.values(m.action?.default_icon ?? {}),
     m.action?.default_popup,
     m.options_ui?.page,
+    m.storage?.managed_schema,
     m.background?.service_worker,
     ...(m.background?.scripts ?? []),
     ...(m.content_scripts ?? []).flatMap((c) => [...(c.js ?? []), ...(c.css ?? [])]),

@@ -10,6 +10,10 @@
  * the user edits; saving goes through the background, which validates again and only then swaps
  * its engine, so an invalid plan is never applied, whatever this page does.
  *
+ * Under a team policy (lib/policy.js): the page shows the effective plan; parts the organisation
+ * locked are read-only in the form (the JSON view shows everything, and the background refuses a
+ * save that changes them, with their paths), as are its templates when `templates` is locked.
+ *
  * Two tabs: the page remembers the stored plan it started from (`S.base`). If the stored plan is
  * no longer that one when it comes to save — or `storage.onChanged` says so — it does not save:
  * it asks "reload theirs" or "keep mine". A tab with no edits of its own simply takes theirs.
@@ -24,6 +28,7 @@ import '../content/card.js';
 import { fingerprint, getPath, setPath, withPaths } from '../lib/plan-doc.js';
 import { templatesEditor } from './templates-editor.js';
 import { mountSites } from './sites.js';
+import { partOf } from '../lib/policy.js';
 
 const { i18n, messages: M, taxonomy } = globalThis.Sentinelle;
 const T = M.PageToBackground;
@@ -37,6 +42,12 @@ const AUTOSAVE_MS = 800;
 const S = { doc: null, text: '', base: null, dirty: false, conflict: false, theirs: null, pending: null };
 let settings = {};
 let wasmOk = false;
+/** The team policy as PLAN_GET gave it (`{locked, allowAgentTemplates, templateIds, invalid}`), or null. */
+let policy = null;
+const isLocked = (path) => !!policy?.locked.includes(partOf(path));
+/** A template the organisation set and locked: shown, never edited or removed here. */
+const isPolicyTemplate = (tpl) => !!policy?.locked.includes('templates') && policy.templateIds.includes(tpl?.id);
+const canAddTemplates = () => !policy?.locked.includes('templates') || policy.allowAgentTemplates;
 
 const pretty = (json) => JSON.stringify(JSON.parse(json), null, 2);
 
@@ -78,6 +89,8 @@ const editor = templatesEditor({
   uiLang: i18n.uiLanguage(),
   doc: () => S.doc,
   edited: formEdited,
+  isLocked: isPolicyTemplate,
+  lockedNote: () => t('optLockedNote'),
   check: (json) => (wasmOk ? planErrors(glue, json) : []),
   preview,
 });
@@ -123,10 +136,34 @@ function writeField(el, value) {
 function renderForm() {
   const parsed = S.doc !== null;
   for (const el of document.querySelectorAll('[data-path]')) {
-    el.disabled = !parsed;
+    el.disabled = !parsed || isLocked(el.dataset.path);
     if (parsed) writeField(el, getPath(S.doc, el.dataset.path));
   }
-  $('tpl-add').disabled = !parsed;
+  $('tpl-add').disabled = !parsed || !canAddTemplates();
+}
+
+/** The banner and the "set by your organisation" notes of the locked sections. */
+function renderPolicy() {
+  $('policy-banner').hidden = !policy;
+  document.body.dataset.policy = policy ? 'true' : 'false';
+  for (const section of document.querySelectorAll('section[data-part]')) {
+    const locked = !!policy?.locked.includes(section.dataset.part);
+    section.dataset.locked = String(locked);
+    let note = section.querySelector(':scope > .locked-note');
+    if (locked && !note) {
+      note = document.createElement('p');
+      note.className = 'locked-note';
+      note.textContent = t('optLockedNote');
+      section.querySelector('h2').after(note);
+    }
+    note?.toggleAttribute('hidden', !locked);
+  }
+  if (!policy) return;
+  $('policy-locked').textContent = policy.locked.length ? t('optPolicyLockedParts', [policy.locked.join(', ')]) : t('optPolicyNothingLocked');
+  $('policy-templates').hidden = !policy.locked.includes('templates');
+  $('policy-templates').textContent = t(policy.allowAgentTemplates ? 'optPolicyAgentTemplates' : 'optPolicyNoAgentTemplates');
+  $('policy-invalid').hidden = !policy.invalid;
+  $('policy-invalid').textContent = policy.invalid ? t('optPolicyInvalid', [String(policy.invalid)]) : '';
 }
 
 /** A new whole document (loaded, imported, restored, or typed in the JSON view). */
@@ -235,6 +272,12 @@ async function commitNow() {
 }
 
 chrome.storage.onChanged.addListener((changes, area) => {
+  // The organisation changed its policy: the background has rebuilt its engine; a page without
+  // edits of its own shows the new plan (one with edits keeps them: a save is checked anew).
+  if (area === 'managed') {
+    if (!S.dirty) setTimeout(() => loadPlan().then(() => say('plan-status', t('optPolicyChanged'), 'warning')), 200);
+    return;
+  }
   if (area !== 'local' || !('plan' in changes)) return;
   const theirs = changes.plan.newValue ?? null;
   if (theirs === S.base || (S.pending !== null && theirs === S.pending)) return; // our own save
@@ -272,12 +315,16 @@ $('conflict-mine').addEventListener('click', async () => {
 async function loadPlan() {
   const answer = await send({ type: T.PLAN_GET });
   if (!answer.ok) return say('plan-status', t('optFailed', [answer.error]), 'error');
-  S.base = answer.custom ? answer.plan : null;
+  policy = answer.policy ?? null;
+  // `base` is always the stored plan: under a policy the page shows the effective plan instead.
+  S.base = policy ? answer.stored : answer.custom ? answer.plan : null;
   S.dirty = false;
   S.conflict = false;
+  renderPolicy();
   // The user's own text stays as they wrote it; the default plan is laid out for editing.
-  setDocument(answer.custom ? answer.plan : pretty(answer.plan));
-  say('plan-source', t(answer.custom ? 'optPlanSourceCustom' : 'optPlanSourceDefault', [planName(answer.plan)]), 'muted');
+  setDocument(answer.custom || policy ? answer.plan : pretty(answer.plan));
+  const source = policy?.fromPolicy && !answer.custom ? 'optPlanSourcePolicy' : answer.custom ? 'optPlanSourceCustom' : 'optPlanSourceDefault';
+  say('plan-source', t(source, [planName(answer.plan)]), 'muted');
 }
 
 /** A draft left by an earlier visit (an invalid edit, or one the tab closed before saving). */

@@ -25,7 +25,7 @@ async function showEngine() {
   $('engine-state').textContent = t('engineState_' + s.state);
   document.body.dataset.engine = s.state;
   if (s.version) $('version').textContent = s.version;
-  if (s.plan) $('plan').textContent = t(s.custom ? 'popupPlanCustom' : 'popupPlanDefault', [s.plan.name]);
+  if (s.plan) $('plan').textContent = t(s.policy?.fromPolicy ? 'popupPlanPolicy' : s.custom ? 'popupPlanCustom' : 'popupPlanDefault', [s.plan.name]);
   $('engine-error').hidden = !s.error;
   $('engine-error').textContent = s.error ?? '';
   $('engine-warning').hidden = !s.warning;

@@ -24,7 +24,8 @@ function el(tag, attrs = {}, ...children) {
 
 /**
  * `ctx`: {doc(): the edited plan, edited(): after every change, t, taxonomy, check(json): errors,
- * preview(json, message, spiking): verdict | {errors}}.
+ * preview(json, message, spiking): verdict | {errors}, isLocked(tpl): a template the organisation's
+ * policy set (shown read-only, no delete), lockedNote(): the note it carries}.
  */
 export function templatesEditor(ctx) {
   const { t, taxonomy } = ctx;
@@ -55,12 +56,15 @@ export function templatesEditor(ctx) {
   function item(tpl) {
     const n = templates().indexOf(tpl);
     const bodyId = `tpl-body-${n}`;
-    const body = el('textarea', { id: bodyId, rows: 3, value: String(tpl.body ?? ''), 'data-vars': '', 'data-template-id': String(tpl.id ?? '') });
+    const locked = !!ctx.isLocked?.(tpl);
+    const body = el('textarea', { id: bodyId, rows: 3, value: String(tpl.body ?? ''), 'data-template-id': String(tpl.id ?? '') });
+    if (locked) body.readOnly = true;
+    else body.setAttribute('data-vars', ''); // the palette writes only into editable bodies
     body.addEventListener('input', () => { tpl.body = body.value; ctx.edited(); schedulePreview(); });
     const legend = el('span', { class: 'legend', id: `${bodyId}-sev` }, t('optTplSeverity'));
     const severities = el('div', { class: 'severities', role: 'group', 'aria-labelledby': legend.id }, legend,
       ...taxonomy.severities.map((s) => {
-        const box = el('input', { type: 'checkbox', value: s, checked: Array.isArray(tpl.severity) && tpl.severity.includes(s) });
+        const box = el('input', { type: 'checkbox', value: s, checked: Array.isArray(tpl.severity) && tpl.severity.includes(s), disabled: locked });
         box.addEventListener('change', () => {
           const chosen = [...severities.querySelectorAll('input:checked')].map((b) => b.value);
           if (chosen.length) tpl.severity = chosen;
@@ -81,9 +85,11 @@ export function templatesEditor(ctx) {
       schedulePreview();
       ($('tpl-list').querySelector('textarea') ?? $('tpl-add')).focus();
     });
-    return el('li', { class: 'template', 'data-template-id': String(tpl.id ?? '') },
-      el('div', { class: 'template-head' }, el('label', { htmlFor: bodyId }, el('code', {}, String(tpl.id ?? ''))), remove),
-      body, severities);
+    const head = locked
+      ? el('div', { class: 'template-head' }, el('label', { htmlFor: bodyId }, el('code', {}, String(tpl.id ?? ''))), el('span', { class: 'locked-note' }, ctx.lockedNote()))
+      : el('div', { class: 'template-head' }, el('label', { htmlFor: bodyId }, el('code', {}, String(tpl.id ?? ''))), remove);
+    return el('li', { class: locked ? 'template locked' : 'template', 'data-template-id': String(tpl.id ?? ''), 'data-locked': String(locked) },
+      head, body, severities);
   }
 
   function add() {
@@ -112,7 +118,7 @@ export function templatesEditor(ctx) {
   }
 
   function insert(text) {
-    const field = target?.isConnected ? target : $('tpl-list').querySelector('textarea');
+    const field = target?.isConnected ? target : $('tpl-list').querySelector('textarea[data-vars]');
     if (!field) return;
     field.focus();
     field.setRangeText(text, field.selectionStart, field.selectionEnd, 'end');

@@ -251,6 +251,21 @@ describe('manifests and packaging', () => {
     assert.equal(manifest.background.service_worker, 'background.js', 'the source is left alone');
   });
 
+  test('the team policy\'s schema: Chromium reads it, Firefox is not shown a key it lacks', () => {
+    assert.equal(manifest.storage.managed_schema, 'managed_schema.json');
+    const schema = json('extension/managed_schema.json');
+    assert.equal(schema.type, 'object');
+    assert.deepEqual(Object.keys(schema.properties).sort(), ['allowAgentTemplates', 'locked', 'plan']);
+    // Chromium's policy schemas know one type per value and no "any": an object plan would arrive empty.
+    assert.equal(schema.properties.plan.type, 'string');
+    assert.equal(schema.properties.locked.items.type, 'string');
+    assert.equal(schema.properties.allowAgentTemplates.type, 'boolean');
+    const f = firefoxManifest(manifest);
+    assert.equal(f.storage, undefined, 'Firefox reads policies.json by gecko id, without a schema key');
+    assert.equal(f.browser_specific_settings.gecko.id, GECKO_ID);
+    assert.deepEqual(manifest.storage, { managed_schema: 'managed_schema.json' }, 'the source is left alone');
+  });
+
   test('adapters are plain data with the fields the content script reads', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(adapters)), adapters, 'no functions, no regexps');
     const ids = adapters.map((a) => a.id);
@@ -329,5 +344,70 @@ describe('the demo server', () => {
     } finally {
       server.stop();
     }
+  });
+});
+
+describe('the team policy (lib/policy.js)', async () => {
+  const { readPolicy, layerPlan, lockedChanges, agentTemplates, sameJson, partOf } = await import(pathToFileURL(join(ROOT, 'extension/lib/policy.js')).href);
+  const say = (k, args = []) => `${k}(${args.join(',')})`;
+  const base = {
+    name: 'Team',
+    brand: { names: ['Team'] },
+    deadlines: { crisis: 10 },
+    spike: { min_count: 5 },
+    templates: [{ id: 't1', category: 'complaint', lang: 'fr', body: 'team' }],
+  };
+
+  test('readPolicy: nothing set is no policy; a plan as a string or an object; locks cleaned', () => {
+    assert.equal(readPolicy({}), null);
+    assert.equal(readPolicy(undefined), null);
+    assert.deepEqual(readPolicy({ locked: ['brand', 'brand', 3, ''] }), { plan: null, locked: ['brand'], allowAgentTemplates: false });
+    assert.equal(readPolicy({ plan: '{"a":1}' }).plan, '{"a":1}');
+    assert.deepEqual(JSON.parse(readPolicy({ plan: { a: 1 } }).plan), { a: 1 });
+    assert.equal(readPolicy({ plan: '  ', allowAgentTemplates: 'yes' }).allowAgentTemplates, false);
+  });
+
+  test('layerPlan: the agent\'s unlocked parts over the policy\'s; locked templates keep the policy\'s, plus the agent\'s own when allowed', () => {
+    const agent = { ...structuredClone(base), brand: { names: ['Mine'] }, spike: { min_count: 9 },
+      templates: [{ id: 't1', category: 'complaint', lang: 'fr', body: 'changed' }, { id: 'own', category: 'question', lang: 'en', body: 'own' }] };
+    const locked = { locked: ['brand', 'templates'], allowAgentTemplates: true };
+    const out = layerPlan(base, agent, locked);
+    assert.deepEqual(out.brand, base.brand);
+    assert.equal(out.spike.min_count, 9);
+    assert.deepEqual(out.templates.map((t) => `${t.id}:${t.body}`), ['t1:team', 'own:own']);
+    assert.deepEqual(layerPlan(base, agent, { ...locked, allowAgentTemplates: false }).templates.map((t) => t.id), ['t1']);
+    assert.deepEqual(layerPlan(base, agent, { locked: [], allowAgentTemplates: false }).templates.map((t) => t.body), ['changed', 'own']);
+    assert.deepEqual(layerPlan(base, null, locked), base);
+    assert.deepEqual(agentTemplates(base, agent).map((t) => t.id), ['own']);
+    assert.equal(base.templates[0].body, 'team', 'the policy\'s plan is not modified');
+  });
+
+  test('lockedChanges: one error per changed locked part, with its path', () => {
+    const policy = { locked: ['brand', 'deadlines', 'templates'], allowAgentTemplates: false };
+    assert.deepEqual(lockedChanges(base, structuredClone(base), policy, say), []);
+    // Key order is not a change.
+    assert.deepEqual(lockedChanges(base, { ...structuredClone(base), deadlines: { crisis: 10 }, brand: { names: ['Team'] } }, policy, say), []);
+    const doc = structuredClone(base);
+    doc.brand.names = ['Other'];
+    doc.spike.min_count = 1; // unlocked
+    doc.templates = [{ id: 'own', category: 'question', lang: 'en', body: 'own' }, { ...base.templates[0], body: 'changed' }];
+    assert.deepEqual(lockedChanges(base, doc, policy, say), [
+      { path: 'brand', message: 'errPolicyLocked(brand)' },
+      { path: 'templates[1]', message: 'errPolicyTemplateLocked(t1)' },
+      { path: 'templates[0]', message: 'errPolicyNoAgentTemplates(own)' },
+    ]);
+    assert.deepEqual(lockedChanges(base, { ...structuredClone(base), templates: [] }, policy, say), [{ path: 'templates', message: 'errPolicyTemplateRemoved(t1)' }]);
+    assert.deepEqual(lockedChanges(base, { ...structuredClone(base), templates: [...base.templates, { id: 'own' }] }, { ...policy, allowAgentTemplates: true }, say), []);
+    const { deadlines, ...withoutDeadlines } = structuredClone(base);
+    assert.deepEqual(lockedChanges(base, withoutDeadlines, policy, say).map((e) => e.path), ['deadlines']);
+  });
+
+  test('sameJson and partOf', () => {
+    assert.ok(sameJson({ a: [1, { b: 2 }], c: undefined }, { a: [1, { b: 2 }] }));
+    assert.ok(!sameJson([1, 2], [2, 1]));
+    assert.ok(!sameJson({ a: 1 }, { a: '1' }));
+    assert.equal(partOf('templates[3].body'), 'templates');
+    assert.equal(partOf('deadlines.crisis'), 'deadlines');
+    assert.equal(partOf('brand'), 'brand');
   });
 });
