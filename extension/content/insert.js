@@ -121,6 +121,12 @@
     return true;
   }
 
+  /** Whether the selection in `el` is exactly `placeholder`. */
+  function selectionIs(el, placeholder) {
+    if (editorKind(el) === 'textarea') return el.value.slice(el.selectionStart, el.selectionEnd) === placeholder;
+    return el.ownerDocument.getSelection()?.toString() === placeholder;
+  }
+
   /**
    * Inserts `text` into `box`. Resolves `{ok: true, how}` when the box now holds it, otherwise
    * `{ok: false, copied}` after trying the clipboard (`copied`: whether that worked).
@@ -139,8 +145,16 @@
         await nextFrame();
         if (visibleChars(contentOf(el)) >= before + visibleChars(text)) {
           const placeholder = firstPlaceholder(text);
-          const selected = placeholder ? selectPlaceholder(el, text, placeholder) : false;
-          if (selected) await nextFrame(); // the editor reads the new selection
+          let selected = placeholder ? selectPlaceholder(el, text, placeholder) : false;
+          if (selected) {
+            await nextFrame(); // the editor reads the new selection
+            // A page that re-renders its box after the input events may have moved the caret
+            // back to the end: select again, once.
+            if (!selectionIs(el, placeholder)) {
+              selected = selectPlaceholder(el, text, placeholder);
+              await nextFrame();
+            }
+          }
           return selected ? { ok: true, how: kind, selected: placeholder } : { ok: true, how: kind };
         }
       } catch (e) {

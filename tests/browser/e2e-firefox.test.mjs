@@ -111,6 +111,7 @@ describe('demo inbox in Firefox', () => {
     const box = await page.$('[data-thread]:has([data-message-id="c3"]) textarea.reply-box');
     await insert.click();
     await page.waitForFunction((el) => el.value.length > 0, {}, box);
+    await page.waitForFunction((h) => /\S/.test(h.shadowRoot.querySelector('.status').textContent), {}, host);
     assert.equal(await box.evaluate((el) => el.value), reply);
     assert.match(await host.evaluate((h) => h.shadowRoot.querySelector('.status').textContent), /Inserted/);
     assert.ok(await box.evaluate((el) => el === document.activeElement), 'the box has the focus');
@@ -126,6 +127,7 @@ describe('demo inbox in Firefox', () => {
     assert.equal(await box.evaluate((el) => el.isContentEditable), true);
     await insert.click();
     await page.waitForFunction((el) => el.innerText.trim().length > 0, {}, box);
+    await page.waitForFunction((h) => /\S/.test(h.shadowRoot.querySelector('.status').textContent), {}, host);
     assert.deepEqual(lines(await box.evaluate((el) => el.innerText)), lines(reply));
     await page.keyboard.type(TYPED);
     assert.deepEqual(lines(await box.evaluate((el) => el.innerText)), lines(afterTyping(reply)), 'the typed text replaces the placeholder, or follows the reply');

@@ -52,6 +52,9 @@ async function openCard(message) {
   const button = host.locator('button[data-template]').first();
   const text = await button.evaluate((b) => b.closest('li').querySelector('p').firstChild.textContent);
   await button.click();
+  // The card reports the outcome once Insert has finished (the placeholder selected too): only
+  // then is the editor the agent's to type in.
+  await host.locator('.status').filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
   return text;
 }
 

@@ -140,12 +140,22 @@ export async function openInbox(browser, serverUrl) {
 export async function openExtensionPage(browser, path) {
   const page = await browser.newPage();
   page.goto(extensionUrl(path)).catch(() => {}); // settles (or fails) when the tab closes
-  await page.waitForFunction(
-    (want) => location.href === want && document.body?.dataset.ready === 'true',
-    { timeout: 15_000 },
-    extensionUrl(path),
-  );
-  return page;
+  // The wait can start in the blank page the tab opens with; when the navigation replaces it,
+  // puppeteer fails the wait ("Waiting failed") instead of moving on: wait again in the new page.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await page.waitForFunction(
+        (want) => location.href === want && document.body?.dataset.ready === 'true',
+        { timeout: Math.max(1, deadline - Date.now()) },
+        extensionUrl(path),
+      );
+      return page;
+    } catch (e) {
+      if (Date.now() >= deadline || /timeout/i.test(String(e?.message))) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /**

@@ -146,4 +146,6 @@ export const DEMO_IDS = Object.keys(DEMO_EXPECTED);
 export async function insertFirstReply(host) {
   if ((await host.locator('.card').getAttribute('hidden')) !== null) await host.locator('button.chip').click();
   await host.locator('button[data-template]').first().click();
+  // Done when the card reports the outcome (Insert selects the placeholder after the text lands).
+  await host.locator('.status').filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
 }
