@@ -95,8 +95,20 @@ export async function tabStats(tabId) {
 }
 
 async function showTab() {
-  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
-  const stats = tab ? await tabStats(tab.id) : null;
+  // The tab the agent is working in. The popup opened as a tab of its own reports the most
+  // recently used tab whose content script answers (the tabs' addresses are not ours to read).
+  let [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  let stats = tab ? await tabStats(tab.id) : null;
+  if (!stats && tab?.url?.startsWith(location.origin)) {
+    const others = (await chrome.tabs.query({})).filter((t) => t.id !== tab.id).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+    for (const other of others) {
+      stats = await tabStats(other.id);
+      if (stats) {
+        tab = other;
+        break;
+      }
+    }
+  }
   const tabId = tab?.id;
   $('tab-none').hidden = !!stats;
   $('tab-stats').hidden = !stats;
