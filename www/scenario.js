@@ -70,22 +70,47 @@ function threadFor(row, datetime) {
   bubble.append(el('span', 'author', row.author), ' ', time, text);
   message.append(el('span', `avatar hue-${(row.index % 6) + 1}`, initials(row.author)), bubble);
   const form = el('form', 'reply');
-  let box;
-  if (dm) {
-    box = el('div', 'reply-box');
-    box.contentEditable = 'true';
-    box.setAttribute('role', 'textbox');
-    box.setAttribute('aria-multiline', 'true');
+  const label = `${dm ? 'Message' : 'Reply to'} ${row.author}`;
+  const send = el('button', null, 'Send');
+  send.type = 'submit';
+  if (globalThis.Quill) {
+    // A real rich-text editor, as on the platforms (LinkedIn's comment box is Quill): the
+    // editable element Quill creates is the adapter's .reply-box.
+    const mount = el('div', 'reply-editor');
+    form.append(mount, send);
+    const quill = new globalThis.Quill(mount, { placeholder: 'Reply as Lumière & Co…' });
+    quill.root.classList.add('reply-box');
+    quill.root.setAttribute('role', 'textbox');
+    quill.root.setAttribute('aria-multiline', 'true');
+    quill.root.setAttribute('aria-label', label);
   } else {
-    box = el('textarea', 'reply-box');
+    const box = el('textarea', 'reply-box');
     box.rows = 2;
     box.placeholder = 'Reply as Lumière & Co…';
+    box.setAttribute('aria-label', label);
+    form.append(box, send);
   }
-  box.setAttribute('aria-label', `${dm ? 'Message' : 'Reply to'} ${row.author}`);
-  form.append(box, el('button', null, 'Send'));
-  form.lastChild.type = 'submit';
   thread.append(message, form);
   return thread;
+}
+
+/**
+ * Quill's browser build (served from node_modules by scripts/serve.mjs): a classic script that
+ * sets `Quill`. Without it (no `npm ci`) the reply boxes are plain textareas, and the page says why
+ * in the console.
+ */
+function loadQuill() {
+  const css = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/vendor/quill/quill.core.css' });
+  document.head.append(css);
+  return new Promise((resolve) => {
+    const script = Object.assign(document.createElement('script'), { src: '/vendor/quill/quill.core.js' });
+    script.onload = () => resolve(true);
+    script.onerror = () => {
+      console.warn('scenario: Quill did not load (run npm ci); reply boxes are plain textareas');
+      resolve(false);
+    };
+    document.head.append(script);
+  });
 }
 
 /** The brand's own post (the holding statement): shown pinned, not a [data-message], never triaged. */
@@ -148,7 +173,7 @@ async function main() {
   link.dataset.i18n = 'scenarioLeave';
   bar.hidden = false;
   document.body.classList.add('scenario');
-  const t = await localise(document.body);
+  const [t] = await Promise.all([localise(document.body), loadQuill()]);
 
   const state = { elapsed: 0, speed: 1, playing: false, next: 0, anchor: null, lastTick: 0, timer: null };
 

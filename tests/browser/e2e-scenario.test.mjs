@@ -4,7 +4,7 @@
 // clears it. Without the extension the page says how to install it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extensionSuite, launchPlain, openPopup, startServer } from './helpers.mjs';
+import { extensionSuite, insertFirstReply, launchPlain, openPopup, startServer } from './helpers.mjs';
 
 /** The burst starts about 25 scenario minutes in: 75 s at 20×; room for a slow machine. */
 const PROPOSAL_TIMEOUT_MS = 180_000;
@@ -71,6 +71,13 @@ describe('the demo inbox plays a day, with the extension', () => {
     assert.equal(await bar.getAttribute('data-played'), played);
     assert.equal(await page.locator('#scenario-clock').textContent(), clock);
     assert.equal(await page.locator('[data-scenario]').count(), shown);
+
+    // The scenario's reply boxes are a real rich-text editor (Quill): Insert puts the statement in.
+    const statement = await card.evaluate((h) => h.shadowRoot.querySelector('li p').firstChild.textContent);
+    await insertFirstReply(card);
+    const inEditor = await page.locator(`[data-thread]:has([data-message-id="${id}"]) .ql-container`)
+      .evaluate((container) => globalThis.Quill.find(container).getText());
+    assert.equal(inEditor.trim(), statement.trim());
 
     // Restart: an empty inbox at the start of the day, waiting for Play.
     await page.locator('#scenario-restart').click();
