@@ -7,6 +7,7 @@
 //                                       taxonomy.js), then extension/lib/ (the glue shared with the
 //                                       extension: one copy)
 //   /_locales/   → extension/_locales/ (the extension's strings, reused by the triage page)
+//   /vendor/quill/ → node_modules/quill/dist/ (the rich-text reply box of the demo's scenario; npm ci)
 //
 // Every page is sent with a strict CSP (`script-src 'self' 'wasm-unsafe-eval'`, no inline code),
 // the kind of page where wasm cannot run in a content script: the extension has to cope.
@@ -23,6 +24,7 @@ const MOUNTS = [
   ['/lib/', join(ROOT, 'build', 'lib')],
   ['/lib/', join(ROOT, 'extension', 'lib')],
   ['/_locales/', join(ROOT, 'extension', '_locales')],
+  ['/vendor/quill/', join(ROOT, 'node_modules', 'quill', 'dist')],
   ['/', join(ROOT, 'www')],
 ];
 const TYPES = {

@@ -19,7 +19,10 @@ function boxText(box) {
 }
 
 function clearBox(box) {
+  // A Quill editor (the scenario's reply boxes) keeps its own document: empty it through Quill.
+  const quill = box.classList.contains('ql-editor') && globalThis.Quill?.find(box.parentElement);
   if (box instanceof HTMLTextAreaElement) box.value = '';
+  else if (quill) quill.setText('');
   else box.replaceChildren();
 }
 

@@ -1,0 +1,138 @@
+// "A day at Lumière & Co": the timeline the demo inbox plays with ?scenario=day (www/scenario.js).
+// Written for the demo — fictional people, fictional incident — and not taken from any test set,
+// so the scenario shows the extension at work without teaching to the tests.
+//
+//   08:50 ─ ordinary morning ─ 09:07 incident (checkout down, cards charged twice)
+//         ─ 09:12 anger accelerates: a rumour, staff accused, a group attacked (the spike)
+//         ─ 09:31 the holding statement ─ calmer until 10:05
+//
+// Each row: `at` (the scenario's clock, hh:mm[:ss]; its offset from `start` is when it arrives),
+// `lang`, `author`, `text`, and `kind`: 'comment' (under the post) or 'dm' (a private message).
+// `expect` is the category the line was written to show with the default plan: a guide for whoever
+// edits the story, not a promise (the engine is a heuristic, not a judge).
+// `brand` rows are the brand's own posts (the holding statement): shown, never triaged.
+
+export const DAY = Object.freeze({
+  start: '08:50',
+  end: '10:06',
+  /** What the clock's label says from each time on (keys of www/locales/*.json). */
+  phases: Object.freeze([
+    { from: '08:50', key: 'scenarioMorning' },
+    { from: '09:07', key: 'scenarioIncident' },
+    { from: '09:11', key: 'scenarioCrisis' },
+    { from: '09:31', key: 'scenarioCalm' },
+  ]),
+  messages: Object.freeze([
+    // ── An ordinary morning ────────────────────────────────────────────────────────────────
+    { at: '08:51', kind: 'comment', lang: 'fr', author: 'Hélène Brun', expect: 'question',
+      text: 'Bonjour ! La SPF50 existe-t-elle en format voyage de 50 ml ? Je pars samedi.' },
+    { at: '08:53', kind: 'comment', lang: 'en', author: 'Oliver Grant', expect: 'praise',
+      text: 'Tried the new SPF50 on my run this morning: no sticky feeling and no white streaks. Great job!' },
+    { at: '08:55', kind: 'dm', lang: 'fr', author: 'Bastien Royer', expect: 'complaint',
+      text: 'Mon colis est arrivé avec le bouchon cassé, la crème a coulé dans tout le carton. Assez déçu.' },
+    { at: '08:57', kind: 'comment', lang: 'en', author: 'Maya Chen', expect: 'question',
+      text: 'Is the new sunscreen safe for coral reefs? We are going snorkelling next month.' },
+    { at: '08:59', kind: 'comment', lang: 'fr', author: 'Léa Fontaine', expect: 'praise',
+      text: "Merci à l'équipe de la boutique de Nantes pour ses conseils, accueil adorable !" },
+    { at: '09:01', kind: 'dm', lang: 'en', author: 'Ben Carter', expect: 'complaint',
+      text: 'I waited twenty minutes on hold this morning and then got cut off. Not impressed.' },
+    { at: '09:03', kind: 'comment', lang: 'fr', author: 'Yasmine Haddad', expect: 'question',
+      text: 'Est-ce que je peux retirer en magasin une commande passée sur le site ?' },
+    { at: '09:05', kind: 'comment', lang: 'en', author: 'Grace O.', expect: 'praise',
+      text: 'Love the recyclable bottle, thank you for thinking about packaging!' },
+
+    // ── The incident: checkout fails, cards are charged several times ─────────────────────────
+    { at: '09:07', kind: 'comment', lang: 'fr', author: 'Antoine Lefèvre', expect: 'complaint',
+      text: "Votre site plante au moment de payer, impossible de finir ma commande. C'est pénible." },
+    { at: '09:08', kind: 'comment', lang: 'en', author: 'Rachel Moore', expect: 'complaint',
+      text: 'Your checkout keeps crashing and my card was charged twice for one order. What is going on?' },
+    { at: '09:09:30', kind: 'dm', lang: 'fr', author: 'Claire Dubois', expect: 'complaint',
+      text: "Débitée trois fois pour une seule commande et aucune confirmation. C'est inadmissible, je veux être remboursée." },
+    { at: '09:10:30', kind: 'comment', lang: 'en', author: 'Tom Reilly', expect: 'complaint',
+      text: 'Charged twice, no confirmation email, and nobody answers the phone. Really poor.' },
+
+    // ── It becomes a crisis: anger accelerates ───────────────────────────────────────────────
+    { at: '09:11:30', kind: 'comment', lang: 'fr', author: 'Marc Girard', expect: 'defamation_risk',
+      text: "Bande d'escrocs, vous m'avez prélevé trois fois ! Rendez-moi mon argent, voleurs !" },
+    { at: '09:12:15', kind: 'comment', lang: 'en', author: 'Nina Patel', expect: 'defamation_risk',
+      text: 'You are thieves. Three charges on my card and no order. This is a scam!' },
+    { at: '09:13', kind: 'comment', lang: 'fr', author: 'Sébastien Morel', expect: 'complaint',
+      text: "Toujours impossible de payer, et mon compte est débité deux fois. Inadmissible, je veux être remboursé." },
+    { at: '09:13:40', kind: 'comment', lang: 'fr', author: 'Inès Garnier', expect: 'misinformation',
+      text: "Il paraît que Lumière est en faillite et encaisse un maximum avant de fermer. Partagez avant que ce soit supprimé !" },
+    { at: '09:14:20', kind: 'comment', lang: 'en', author: 'Jake Turner', expect: 'defamation_risk',
+      text: "Scammers. You took my money three times. Give it back, you crooks!" },
+    { at: '09:15', kind: 'dm', lang: 'fr', author: 'Manon Lopez', expect: 'employee_misconduct',
+      text: "Votre conseillère au téléphone m'a traitée d'idiote et m'a raccroché au nez quand j'ai parlé du double débit." },
+    { at: '09:15:40', kind: 'comment', lang: 'en', author: 'Lucy Adams', expect: 'complaint',
+      text: 'Still charged twice and still no reply from customer service. Unacceptable.' },
+    { at: '09:16:20', kind: 'comment', lang: 'en', author: 'Dan Whitfield', expect: 'misinformation',
+      text: "Apparently your site was hacked and all our card numbers leaked. Share before it gets deleted!" },
+    { at: '09:17', kind: 'comment', lang: 'fr', author: 'Romain Petit', expect: 'defamation_risk',
+      text: "Escrocs ! Vous volez vos clients, rendez l'argent prélevé en double." },
+    { at: '09:17:40', kind: 'comment', lang: 'fr', author: 'Élodie Marchand', expect: 'complaint',
+      text: "Prélevée deux fois et personne ne répond au service client. C'est inadmissible." },
+    { at: '09:18:20', kind: 'comment', lang: 'en', author: 'frankly_fed_up', expect: 'identity_attack',
+      text: 'No wonder it is broken, they hired illegals to run the site. Send them back where they came from.' },
+    { at: '09:19', kind: 'comment', lang: 'en', author: 'Sarah Kim', expect: 'defamation_risk',
+      text: 'Thieves! You charged me four times. Scam company.' },
+    { at: '09:19:40', kind: 'dm', lang: 'en', author: 'Owen Price', expect: 'employee_misconduct',
+      text: 'The manager of your Leeds store shouted at me and pushed me when I asked about the double charge.' },
+    { at: '09:20:20', kind: 'comment', lang: 'fr', author: 'Karim B.', expect: 'defamation_risk',
+      text: "Des voleurs, ni plus ni moins. Trois prélèvements, zéro commande." },
+    { at: '09:20:50', kind: 'comment', lang: 'en', author: 'Keith Barnes', expect: 'defamation_risk',
+      text: 'Crooks. You stole from me and from half my friends.' },
+    { at: '09:21', kind: 'comment', lang: 'fr', author: 'gaulois_1789', expect: 'identity_attack',
+      text: "Évidemment, leur service client est rempli d'étrangers incapables. Qu'ils rentrent chez eux." },
+    { at: '09:21:20', kind: 'comment', lang: 'fr', author: 'Mathieu Renard', expect: 'defamation_risk',
+      text: "Voleurs et menteurs, rendez-nous notre argent !" },
+    { at: '09:21:40', kind: 'comment', lang: 'en', author: 'Paula Reyes', expect: 'complaint',
+      text: 'Double charged, no confirmation, and your chat is closed. Terrible.' },
+    { at: '09:22', kind: 'comment', lang: 'en', author: 'Stella Hart', expect: 'defamation_risk',
+      text: 'Scam company. Thieves, all of you.' },
+    { at: '09:22:20', kind: 'comment', lang: 'fr', author: 'Hugo Lambert', expect: 'defamation_risk',
+      text: "Arnaque totale, vous êtes des escrocs. Je porte plainte." },
+    { at: '09:23', kind: 'comment', lang: 'en', author: 'Megan Ross', expect: 'misinformation',
+      text: 'My cousin works there: they knew about the bug for weeks and kept taking payments. Share before it gets deleted!' },
+    { at: '09:23:40', kind: 'comment', lang: 'fr', author: 'Julie Caron', expect: 'complaint',
+      text: "Trois débits pour une crème solaire, toujours aucune réponse. Je suis furieuse." },
+    { at: '09:24:20', kind: 'comment', lang: 'en', author: 'Chris Howell', expect: 'defamation_risk',
+      text: 'Crooks and thieves, the lot of you. Give people their money back.' },
+    { at: '09:25', kind: 'comment', lang: 'fr', author: 'Thomas Roux', expect: 'defamation_risk',
+      text: "Voleurs ! Deux prélèvements et pas de commande. Escroquerie." },
+    { at: '09:26', kind: 'dm', lang: 'fr', author: 'Sandrine Leroy', expect: 'employee_misconduct',
+      text: "Le responsable de votre magasin de Lille m'a insultée quand je suis venue me plaindre du double débit." },
+    { at: '09:27', kind: 'comment', lang: 'en', author: 'Alex Morgan', expect: 'defamation_risk',
+      text: 'Scammers! Charged three times. You are stealing from your customers.' },
+    { at: '09:28', kind: 'comment', lang: 'fr', author: 'Pauline Vidal', expect: 'complaint',
+      text: "Débitée deux fois, site en panne, aucune réponse. Très déçue." },
+    { at: '09:29', kind: 'comment', lang: 'en', author: 'Ryan Cole', expect: 'defamation_risk',
+      text: 'Thieves. Absolute scam. Refund everyone now.' },
+    { at: '09:30', kind: 'comment', lang: 'fr', author: 'Nicolas Faure', expect: 'defamation_risk',
+      text: "Escrocs, vous encaissez sans livrer. Rendez l'argent !" },
+
+    // ── The holding statement ──────────────────────────────────────────────────────────────
+    { at: '09:31', kind: 'comment', brand: true, lang: 'fr', author: 'Lumière & Co',
+      text: "Nous savons qu'un incident de paiement a débité certaines cartes plusieurs fois ce matin. Le paiement est suspendu, chaque débit en double sera remboursé automatiquement sous 48 h. Aucune donnée bancaire n'a fuité. / A payment incident charged some cards more than once this morning. Checkout is paused and every duplicate charge will be refunded automatically within 48 hours. No card data has leaked." },
+
+    // ── It calms down ────────────────────────────────────────────────────────────────────
+    { at: '09:33', kind: 'comment', lang: 'en', author: 'Hannah Wells', expect: 'defamation_risk',
+      text: 'Thieves, I will believe it when I see my money back.' },
+    { at: '09:35', kind: 'comment', lang: 'fr', author: 'Vincent Henry', expect: 'question',
+      text: 'Merci pour le message. Est-ce que le remboursement se fait sur la même carte ?' },
+    { at: '09:38', kind: 'comment', lang: 'en', author: 'Zoe Bennett', expect: 'complaint',
+      text: 'Still no refund and I am still annoyed, but thanks for finally saying something.' },
+    { at: '09:41', kind: 'comment', lang: 'fr', author: 'Camille Aubert', expect: 'misinformation',
+      text: "Il paraît que les remboursements ne seront jamais faits et que la boîte va fermer. Partagez avant que ce soit supprimé !" },
+    { at: '09:45', kind: 'comment', lang: 'en', author: 'Liam Foster', expect: 'question',
+      text: 'Quick question: is the refund for the duplicate charge automatic, or do I need to ask?' },
+    { at: '09:50', kind: 'comment', lang: 'fr', author: 'Agathe Simon', expect: 'praise',
+      text: 'Remboursement du double débit déjà reçu, merci pour la rapidité !' },
+    { at: '09:56', kind: 'comment', lang: 'en', author: 'Priti Rao', expect: 'praise',
+      text: 'Got my refund already. Thank you, great service!' },
+    { at: '10:02', kind: 'comment', lang: 'fr', author: 'Louis Mercier', expect: 'question',
+      text: 'Le site remarche ? Je voudrais commander la SPF50 pour ce week-end.' },
+    { at: '10:05', kind: 'comment', lang: 'en', author: 'Emily Shaw', expect: 'praise',
+      text: 'Order went through fine now. Thanks for the clear update, it helped.' },
+  ]),
+});
