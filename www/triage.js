@@ -3,13 +3,17 @@
 //   input (textarea / picked or dropped file)
 //     ─▶ triage-worker.js: engine's ingest ─▶ line errors (listed) + messages
 //                          ─▶ engine.triagePacked per batch of 500 ─▶ packed verdicts + progress
-//     ─▶ this page: unpackVerdicts ─▶ rows[] + counts ─▶ view (filter, search, sort: indices)
-//                   ─▶ table drawing only the rows in view (virtualised, evidence as <mark> text)
-//                   ─▶ exports: JSONL, CSV (`,`/`;`, BOM), .xlsx — built a slice at a time
+//     ─▶ this page: columns (primary, severity, lang, time, text…) + the packed batches + counts
+//                   ─▶ view (filter, search, sort: row indices)
+//                   ─▶ table drawing only the rows in view (virtualised, evidence as <mark> text);
+//                      a batch is unpacked (unpackVerdicts) when one of its rows is drawn
+//                   ─▶ exports: JSONL, CSV (`,`/`;`, BOM), .xlsx — unpacked a batch at a time
 //
-// The main thread only unpacks a batch, counts it and redraws the few rows in view on the next
-// animation frame: nothing here is proportional to the file except the view's filter and sort,
-// which run at most once a frame and in a few milliseconds for 40,000 rows.
+// The main thread only appends a batch's columns, counts it and draws the few rows in view on the
+// next animation frame, a few new rows a frame: nothing here is proportional to the file except
+// the view's filter and sort, which run at most once a frame and in a few milliseconds for 40,000
+// rows. Verdict objects exist only for the batches being drawn, so the garbage collector has
+// little to walk while a big file runs.
 //
 // /pkg/ is the wasm build and /lib/ the extension's own lib/ (scripts/serve.mjs): no copy here.
 import { unpackVerdicts } from '/lib/engine.js';
@@ -22,8 +26,12 @@ const $ = (id) => document.getElementById(id);
 const ROW_HEIGHT = 64;
 /** Rows drawn above and below the viewport, so a scroll of a few rows shows no blank. */
 const OVERSCAN = 6;
+/** New table rows built per animation frame (rows already drawn are kept). */
+const ROWS_PER_FRAME = 5;
 /** Line problems listed in the page; the rest are counted. */
 const MAX_PROBLEMS = 200;
+/** Batches unpacked into verdict objects at a time (the ones whose rows are drawn). */
+const UNPACKED_BATCHES = 8;
 /** Rows per slice when an export is built, with a pause between slices for the page to breathe. */
 const EXPORT_SLICE = 2000;
 
@@ -45,20 +53,25 @@ let engineInfo = null;
 /** The picked or dropped file, triaged instead of the text box until the box is edited. */
 let source = null;
 
-/** The current run: rows `{m, v, search}` in file order, counts, and what the table shows. */
+/** The current run: its rows as columns in file order (`newRun`), its packed batches, its counts. */
 let run = null;
 const view = { indices: [], sort: 'line', dir: 1, filter: { category: '', severity: '', lang: '', platform: '', search: '' } };
 /** Slowest piece of work this page did in one go (ms): a check that nothing blocks. */
 let slowest = 0;
 
-function timed(fn) {
+/** `fn`, timed: the slowest call (and what it was) goes to body[data-slowest-ms] / [data-slowest]. */
+function timed(fn, name = fn.name) {
   return (...args) => {
     const t0 = performance.now();
     try {
       return fn(...args);
     } finally {
-      slowest = Math.max(slowest, performance.now() - t0);
-      document.body.dataset.slowestMs = slowest.toFixed(1);
+      const ms = performance.now() - t0;
+      if (ms > slowest) {
+        slowest = ms;
+        document.body.dataset.slowestMs = slowest.toFixed(1);
+        document.body.dataset.slowest = name + (args[0]?.data?.type ? ':' + args[0].data.type : '');
+      }
     }
   };
 }
@@ -70,10 +83,15 @@ async function loadStrings() {
   );
   t = i18n.translator(i18n.fromCatalog({ ...ext, ...page }));
   document.documentElement.lang = lang;
+  numberFormat = new Intl.NumberFormat(lang);
+  dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' });
   i18n.apply(document, t);
 }
 
-const number = (n) => Math.round(n).toLocaleString(document.documentElement.lang);
+// Formatters are built once: each toLocaleString call would build a new one.
+let numberFormat = new Intl.NumberFormat('en');
+let dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'short', timeStyle: 'short' });
+const number = (n) => numberFormat.format(Math.round(n));
 
 function li(text, className) {
   const item = document.createElement('li');
@@ -151,8 +169,10 @@ function startRun(event) {
     $('results').hidden = true;
     return;
   }
-  run = { rows: [], total: 0, done: 0, format: '', tally: V.tally([]), langs: new Set(), platforms: new Set(), started: performance.now() };
+  run = newRun();
+  slowest = 0;
   view.indices = [];
+  drawn = new Map();
   $('verdicts').querySelector('tbody').replaceChildren();
   showProblems([], []);
   $('progress').value = 0;
@@ -161,6 +181,37 @@ function startRun(event) {
   setRunning(true);
   // A file goes as it is (a Blob is handed over, not copied): the worker reads it.
   worker.postMessage({ type: 'run', format: $('format').value, ...(source ? { file: source } : { text }) });
+}
+
+/** The columns are those the worker sends (triage-worker.js `columns`); `batchOf[i]`: row i's batch. */
+const COLUMNS_IN = ['lines', 'times', 'sortTime', 'primary', 'severity', 'ids', 'texts', 'authors', 'langs', 'platforms'];
+function newRun() {
+  const r = { total: 0, done: 0, format: '', tally: V.tally([]), langSet: new Set(), platformSet: new Set(), started: performance.now() };
+  for (const c of COLUMNS_IN) r[c] = [];
+  Object.assign(r, { batchOf: [], search: [], batches: [], unpacked: [] });
+  return r;
+}
+const rowCount = () => run?.lines.length ?? 0;
+
+/** Row i's verdict, unpacking its batch (kept for the last UNPACKED_BATCHES batches asked). */
+function verdictOf(i) {
+  const b = run.batches[run.batchOf[i]];
+  if (!b.verdicts) {
+    b.verdicts = unpackVerdicts(b.numbers, b.text);
+    run.unpacked.push(b);
+    if (run.unpacked.length > UNPACKED_BATCHES) run.unpacked.shift().verdicts = null;
+  }
+  return b.verdicts[i - b.start];
+}
+
+/** Row i's message as the engine's reader gave it (the fields the page keeps). */
+function messageOf(i) {
+  const m = { line: run.lines[i], id: run.ids[i], text: run.texts[i] };
+  if (run.authors[i]) m.author = run.authors[i];
+  if (Number.isFinite(run.times[i])) m.time = run.times[i];
+  if (run.platforms[i]) m.platform = run.platforms[i];
+  if (run.langs[i]) m.lang = run.langs[i];
+  return m;
 }
 
 function onIngested(data) {
@@ -179,18 +230,23 @@ function onIngested(data) {
 }
 
 function onBatch(data) {
-  const verdicts = unpackVerdicts(data.numbers, data.text);
-  for (let i = 0; i < verdicts.length; i++) {
-    const m = data.messages[i];
-    const v = verdicts[i];
-    run.rows.push({ m, v, search: null });
-    if (v.primary in run.tally.category) run.tally.category[v.primary] += 1;
-    if (v.severity in run.tally.severity) run.tally.severity[v.severity] += 1;
-    run.tally.total += 1;
-    const lang = v.lang || m.lang;
-    if (lang) run.langs.add(lang);
-    if (m.platform) run.platforms.add(m.platform);
+  const n = data.lines.length;
+  const batch = run.batches.length;
+  run.batches.push({ start: data.start, numbers: data.numbers, text: data.text, verdicts: null });
+  for (const c of COLUMNS_IN) {
+    const col = run[c];
+    const src = data[c];
+    for (let k = 0; k < n; k++) col.push(src[k]);
   }
+  for (let k = 0; k < n; k++) {
+    run.batchOf.push(batch);
+    run.search.push(null);
+    run.tally.category[V.CATEGORIES[data.primary[k]]] += 1;
+    run.tally.severity[V.SEVERITIES[data.severity[k]]] += 1;
+    if (data.langs[k]) run.langSet.add(data.langs[k]);
+    if (data.platforms[k]) run.platformSet.add(data.platforms[k]);
+  }
+  run.tally.total += n;
   run.done = data.done;
   $('progress').value = data.done;
   $('rate').textContent = t('triageProgress', [number(data.done), number(run.total), number(data.rate)]);
@@ -254,54 +310,55 @@ function refreshFilters() {
   };
   fill('filter-category', 'triageAllCategories', V.CATEGORIES, (c) => t('category_' + c));
   fill('filter-severity', 'triageAllSeverities', V.SEVERITIES, (s) => t('severity_' + s));
-  fill('filter-lang', 'triageAllLanguages', run ? [...run.langs].sort() : [], (l) => l);
-  fill('filter-platform', 'triageAllPlatforms', run ? [...run.platforms].sort() : [], (p) => p);
+  fill('filter-lang', 'triageAllLanguages', run ? [...run.langSet].sort() : [], (l) => l);
+  fill('filter-platform', 'triageAllPlatforms', run ? [...run.platformSet].sort() : [], (p) => p);
 }
 
-function matches(row, f, needle) {
-  const { m, v } = row;
-  if (f.category && v.primary !== f.category) return false;
-  if (f.severity && v.severity !== f.severity) return false;
-  if (f.lang && (v.lang || m.lang) !== f.lang) return false;
-  if (f.platform && m.platform !== f.platform) return false;
+/** Whether row i passes the filters: `f` as in view.filter with category and severity as indices. */
+function matches(i, f, needle) {
+  if (f.category >= 0 && run.primary[i] !== f.category) return false;
+  if (f.severity >= 0 && run.severity[i] !== f.severity) return false;
+  if (f.lang && run.langs[i] !== f.lang) return false;
+  if (f.platform && run.platforms[i] !== f.platform) return false;
   if (needle) {
-    row.search ??= `${m.text}\n${m.id ?? ''}\n${m.author ?? ''}`.toLowerCase();
-    if (!row.search.includes(needle)) return false;
+    run.search[i] ??= `${run.texts[i]}\n${run.ids[i]}\n${run.authors[i]}`.toLowerCase();
+    if (!run.search[i].includes(needle)) return false;
   }
   return true;
 }
 
 const SORT_KEYS = {
-  line: (r) => r.m.line,
-  // Most severe first when descending: the rank is the engine's order (low → crisis).
-  severity: (r) => SEVERITY_RANK[r.v.severity] ?? -1,
-  category: (r) => CATEGORY_RANK[r.v.primary] ?? 99,
-  // The message's time, else its deadline, else its line: rows without a time keep file order.
-  time: (r) => (Number.isFinite(r.m.time) ? r.m.time : Number.isFinite(r.v.replyBy) ? r.v.replyBy : r.m.line),
+  line: (i) => run.lines[i],
+  // Most severe first when descending: the rank is the engine's order (routine → crisis).
+  severity: (i) => run.severity[i],
+  category: (i) => run.primary[i],
+  // The message's time, else its deadline, else its line (the worker's sortTime).
+  time: (i) => run.sortTime[i],
 };
 
 /** Filter and sort into `view.indices`. Incremental while rows arrive in file order unsorted. */
 function updateView() {
   if (!run) return;
-  const f = view.filter;
-  const needle = f.search.trim().toLowerCase();
-  const rows = run.rows;
-  const filtered = view.sort === 'line' && view.dir === 1 && view.builtFor === run && view.builtFilter === JSON.stringify(f);
-  const from = filtered ? view.builtTo : 0;
-  if (!filtered) view.indices = [];
-  for (let i = from; i < rows.length; i++) if (matches(rows[i], f, needle)) view.indices.push(i);
+  const f = { ...view.filter, category: V.CATEGORIES.indexOf(view.filter.category), severity: V.SEVERITIES.indexOf(view.filter.severity) };
+  const needle = view.filter.search.trim().toLowerCase();
+  const total = rowCount();
+  const signature = JSON.stringify(view.filter);
+  const incremental = view.sort === 'line' && view.dir === 1 && view.builtFor === run && view.builtFilter === signature;
+  const from = incremental ? view.builtTo : 0;
+  if (!incremental) view.indices = [];
+  for (let i = from; i < total; i++) if (matches(i, f, needle)) view.indices.push(i);
   if (view.sort !== 'line' || view.dir !== 1) {
     const key = SORT_KEYS[view.sort];
-    const keys = new Float64Array(rows.length);
-    for (const i of view.indices) keys[i] = key(rows[i]);
+    const keys = new Float64Array(total);
+    for (const i of view.indices) keys[i] = key(i);
     const dir = view.dir;
     view.indices.sort((a, b) => (keys[a] - keys[b]) * dir || a - b);
   }
   view.builtFor = run;
-  view.builtTo = rows.length;
-  view.builtFilter = JSON.stringify(f);
+  view.builtTo = total;
+  view.builtFilter = signature;
   $('sizer').style.height = `${view.indices.length * ROW_HEIGHT}px`;
-  $('shown').textContent = t('triageShown', [number(view.indices.length), number(rows.length)]);
+  $('shown').textContent = t('triageShown', [number(view.indices.length), number(total)]);
   refreshFilters();
   showCounts();
 }
@@ -311,18 +368,23 @@ let viewDirty = false;
 /** Work for the next animation frame: the view when rows or filters changed, and the rows in view. */
 function scheduleView(dirty = true) {
   viewDirty ||= dirty;
+  $('verdicts').querySelector('tbody').dataset.complete = 'false';
   if (frame) return;
-  frame = requestAnimationFrame(timed(() => {
+  frame = requestAnimationFrame(timed(function frameWork() {
     frame = 0;
+    // Read before anything is written: reading layout after a write would force a layout here.
+    const vp = $('viewport');
+    const scrollTop = vp.scrollTop;
+    const height = vp.clientHeight;
     if (viewDirty) {
       viewDirty = false;
       updateView();
     }
-    draw();
+    draw(scrollTop, height);
   }));
 }
 
-const dateTime = (date) => date.toLocaleString(document.documentElement.lang, { dateStyle: 'short', timeStyle: 'short' });
+const dateTime = (date) => dateFormat.format(date);
 
 function cell(content, className) {
   const td = document.createElement('td');
@@ -335,7 +397,8 @@ function cell(content, className) {
 }
 
 function row(index) {
-  const { m, v } = run.rows[index];
+  const m = messageOf(index);
+  const v = verdictOf(index);
   const tr = document.createElement('tr');
   tr.dataset.severity = v.severity;
   tr.dataset.category = v.primary;
@@ -372,23 +435,50 @@ function row(index) {
   return tr;
 }
 
-/** Draws the rows the viewport shows (plus a few), nothing else. */
-function draw() {
+/** The rows drawn now, by row index: a row once built is reused while it stays in view. */
+let drawn = new Map();
+
+/**
+ * Draws the rows the viewport shows (plus a few), nothing else, and at most ROWS_PER_FRAME new
+ * ones a frame, top first: a first screen of rows is then laid out over a few frames instead of
+ * one long one. `tbody[data-complete]` says when every row in view is there.
+ */
+function draw(scrollTop, height) {
   const body = $('verdicts').querySelector('tbody');
   if (!run) {
+    drawn = new Map();
     body.replaceChildren();
+    body.dataset.complete = 'true';
     return;
   }
-  const vp = $('viewport');
-  const first = Math.max(0, Math.floor(vp.scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const count = Math.ceil((vp.clientHeight || 640) / ROW_HEIGHT) + 2 * OVERSCAN;
-  const indices = view.indices.slice(first, first + count);
-  const key = `${first}:${indices.join(',')}`;
-  if (body.dataset.key === key && body.dataset.run === String(run.started)) return;
-  body.dataset.key = key;
-  body.dataset.run = String(run.started);
+  if (drawn.run !== run) {
+    drawn = new Map();
+    drawn.run = run;
+  }
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const count = Math.ceil((height || 640) / ROW_HEIGHT) + 2 * OVERSCAN;
+  const wanted = view.indices.slice(first, first + count);
+  const rows = [];
+  let budget = ROWS_PER_FRAME;
+  for (const i of wanted) {
+    let tr = drawn.get(i);
+    if (!tr) {
+      if (budget-- <= 0) break;
+      tr = row(i);
+    }
+    rows.push(tr);
+  }
+  drawn = new Map(rows.map((tr) => [Number(tr.dataset.index), tr]));
+  drawn.run = run;
   $('verdicts').style.top = `${first * ROW_HEIGHT}px`;
-  body.replaceChildren(...indices.map(row));
+  // Only what changed: rows that stay are not taken out and put back (that would lay them out again).
+  const now = body.children;
+  const same = now.length <= rows.length && rows.every((tr, k) => k >= now.length || now[k] === tr);
+  if (same) body.append(...rows.slice(now.length));
+  else body.replaceChildren(...rows);
+  const complete = rows.length === wanted.length;
+  body.dataset.complete = String(complete);
+  if (!complete) scheduleView(false);
 }
 
 function setSort(key) {
@@ -422,7 +512,7 @@ async function copyReply(event) {
   const button = event.target.closest('button.copy');
   if (!button) return;
   const tr = button.closest('tr');
-  const text = run?.rows[Number(tr.dataset.index)]?.v.replies[0]?.text ?? '';
+  const text = run ? verdictOf(Number(tr.dataset.index)).replies[0]?.text ?? '' : '';
   try {
     await navigator.clipboard.writeText(text);
     button.textContent = t('triageCopied');
@@ -445,20 +535,34 @@ function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/**
+ * Calls `each(message, verdict)` for every row in file order, a batch unpacked at a time (and let
+ * go), pausing every EXPORT_SLICE rows so the page stays responsive.
+ */
+async function everyRow(each) {
+  let since = 0;
+  for (const b of run.batches) {
+    const verdicts = b.verdicts ?? unpackVerdicts(b.numbers, b.text);
+    for (let k = 0; k < verdicts.length; k++) each(messageOf(b.start + k), verdicts[k]);
+    since += verdicts.length;
+    if (since >= EXPORT_SLICE) {
+      since = 0;
+      await pause();
+    }
+  }
+}
+
 /** Every verdict as one JSON line, with the message's line and text (as the page always wrote). */
 async function exportJsonl() {
   if (!run) return;
   const parts = [];
-  for (let i = 0; i < run.rows.length; i += EXPORT_SLICE) {
-    for (const { m, v } of run.rows.slice(i, i + EXPORT_SLICE)) parts.push(JSON.stringify({ line: m.line, text: m.text, ...v }) + '\n');
-    await pause();
-  }
+  await everyRow((m, v) => parts.push(JSON.stringify({ line: m.line, text: m.text, ...v }) + '\n'));
   save(new Blob(parts, { type: 'application/jsonl' }), 'sentinelle-verdicts.jsonl');
 }
 
 /** The columns of the CSV and .xlsx exports: the CLI's CSV columns, plus where the row came from. */
 const COLUMNS = ['line', 'id', 'lang', 'platform', 'time', 'primary', 'categories', 'severity', 'response', 'reply_within_minutes', 'reply_by', 'evidence', 'reply', 'text'];
-function flat({ m, v }) {
+function flat(m, v) {
   const iso = (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '');
   return [
     m.line, v.id, v.lang, m.platform ?? '', iso(m.time), v.primary,
@@ -473,12 +577,17 @@ async function exportCsv() {
   if (!run) return;
   const delimiter = $('csv-separator').value;
   const parts = [$('csv-bom').checked ? '\uFEFF' : ''];
-  for (let i = 0; i < run.rows.length; i += EXPORT_SLICE) {
-    const data = run.rows.slice(i, i + EXPORT_SLICE).map(flat);
-    // escapeFormulae: a comment that starts with "=" must not run as a formula in a spreadsheet.
-    parts.push(globalThis.Papa.unparse(i === 0 ? { fields: COLUMNS, data } : data, { delimiter, newline: '\r\n', escapeFormulae: true }) + '\r\n');
-    await pause();
-  }
+  let data = [];
+  // escapeFormulae: a comment that starts with "=" must not run as a formula in a spreadsheet.
+  const flush = () => {
+    parts.push(globalThis.Papa.unparse(parts.length === 1 ? { fields: COLUMNS, data } : data, { delimiter, newline: '\r\n', escapeFormulae: true }) + '\r\n');
+    data = [];
+  };
+  await everyRow((m, v) => {
+    data.push(flat(m, v));
+    if (data.length === EXPORT_SLICE) flush();
+  });
+  if (data.length || parts.length === 1) flush();
   save(new Blob(parts, { type: 'text/csv;charset=utf-8' }), 'sentinelle-verdicts.csv');
 }
 
@@ -496,10 +605,7 @@ async function exportXlsx() {
   if (!run) return;
   if (!globalThis.writeXlsxFile) await loadScript('/lib/vendor/write-excel-file.min.js');
   const data = [COLUMNS.map((value) => ({ value, fontWeight: 'bold' }))];
-  for (let i = 0; i < run.rows.length; i += EXPORT_SLICE) {
-    for (const r of run.rows.slice(i, i + EXPORT_SLICE)) data.push(flat(r).map((value) => (typeof value === 'number' ? { value, type: Number } : { value: String(value), type: String })));
-    await pause();
-  }
+  await everyRow((m, v) => data.push(flat(m, v).map((value) => (typeof value === 'number' ? { value, type: Number } : { value: String(value), type: String }))));
   const columns = COLUMNS.map((c) => ({ width: c === 'text' || c === 'reply' ? 60 : c === 'evidence' || c === 'categories' ? 30 : 14 }));
   save(await globalThis.writeXlsxFile([{ sheet: 'Sentinelle', data, columns }]).toBlob(), 'sentinelle-verdicts.xlsx');
 }
@@ -543,6 +649,42 @@ $('search').addEventListener('input', onFilter);
 for (const b of document.querySelectorAll('button.sort')) b.addEventListener('click', () => setSort(b.dataset.sort));
 $('verdicts').addEventListener('click', copyReply);
 
+/**
+ * Lays out the results section once, off screen, with a sample row and count in the table's fonts
+ * (accents, emoji), then hides it again. The first text the page shapes in a font and size makes
+ * the browser look up fonts and fallbacks (tens of milliseconds on Linux): done here, at load,
+ * instead of in the first frame of a run.
+ */
+function warmFonts() {
+  const sample = 'Àéç ß “Aa” — … ’ 😡😑🙏👍✈️❤️🔥😂😭🤬💩 0123456789 #@';
+  const results = $('results');
+  results.classList.add('warming');
+  results.hidden = false;
+  $('summary').textContent = sample;
+  $('severity-counts').replaceChildren(li(sample));
+  const tr = document.createElement('tr');
+  tr.dataset.severity = 'crisis';
+  const mark = document.createElement('mark');
+  mark.textContent = sample;
+  const score = document.createElement('div');
+  score.className = 'score';
+  score.textContent = sample;
+  const copy = document.createElement('button');
+  copy.className = 'copy secondary';
+  copy.textContent = sample;
+  tr.append(cell(sample, 'line'), cell(sample, 'severity'), cell(score, 'category'), cell(mark, 'message'), cell(sample, 'response'), cell(sample, 'overdue'), cell(copy, 'reply'));
+  $('verdicts').querySelector('tbody').replaceChildren(tr);
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    results.classList.remove('warming');
+    if (run) return; // a run has started: it owns the section now
+    results.hidden = true;
+    $('summary').textContent = '';
+    $('severity-counts').replaceChildren();
+    $('verdicts').querySelector('tbody').replaceChildren();
+  }));
+}
+
 await loadStrings();
 refreshFilters();
+warmFonts();
 startWorker();

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { launchPlain, startServer } from './helpers.mjs';
 
-/** Clicks Triage and waits until the worker has answered every row (the table is drawn a frame later). */
+/** Clicks Triage and waits until the worker has answered every row and the rows in view are drawn. */
 async function runAndWait(page) {
   await page.locator('#run').click();
   await page.waitForSelector('body[data-run="done"]');
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.waitForSelector('#verdicts tbody[data-complete="true"]', { state: 'attached' });
 }
 
 describe('www/triage.html', () => {
