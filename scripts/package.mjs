@@ -3,6 +3,7 @@
 //
 //   build/pkg/ ─taxonomy()─▶ build/lib/taxonomy.js   (the engine's categories, severities, … as a
 //                                                     universal script: served to www/ at /lib/)
+//   node_modules/ (VENDOR) ─▶ build/lib/vendor/       (the same vendored builds, for www/triage.html)
 //   node_modules/ (VENDOR: browser builds + licences) ─▶ lib/vendor/  (used by lib/templates-io.js)
 //   extension/ + build/pkg/{sentinelle.js, sentinelle_bg.wasm} + build/lib/taxonomy.js + lib/vendor/
 //                                                               ─▶ dist/chrome/   (MV3 manifest as written)
@@ -227,6 +228,10 @@ async function main() {
   rmSync(GENERATED_LIB, { recursive: true, force: true });
   mkdirSync(GENERATED_LIB, { recursive: true });
   writeFileSync(join(GENERATED_LIB, 'taxonomy.js'), taxonomyScript(await engineTaxonomy()));
+  // The demo's triage page exports CSV and .xlsx with the same vendored builds: served at
+  // /lib/vendor/ from here (scripts/serve.mjs), copied into each package's lib/vendor/ anyway.
+  mkdirSync(join(GENERATED_LIB, 'vendor'), { recursive: true });
+  for (const v of vendorSources()) cpSync(v.src, join(GENERATED_LIB, 'vendor', v.to));
   const manifest = JSON.parse(readFileSync(join(SRC, 'manifest.json'), 'utf8'));
   mkdirSync(DIST, { recursive: true });
   for (const [browser, m] of [['chrome', manifest], ['firefox', firefoxManifest(manifest)]]) {

@@ -9,7 +9,8 @@
 //   /_locales/   → extension/_locales/ (the extension's strings, reused by the triage page)
 //   /vendor/quill/ → node_modules/quill/dist/ (the rich-text reply box of the demo's scenario; npm ci)
 //
-// Every page is sent with a strict CSP (`script-src 'self' 'wasm-unsafe-eval'`, no inline code),
+// Every page is sent with a strict CSP (`script-src 'self' 'wasm-unsafe-eval'`, no inline code;
+// workers from this server or a Blob: the triage page's worker, the .xlsx export's compressor),
 // the kind of page where wasm cannot run in a content script: the extension has to cope.
 // Usage: PORT=8080 node scripts/serve.mjs   (PORT=0 picks a free port; the address is printed)
 import { createServer } from 'node:http';
@@ -43,7 +44,10 @@ const TYPES = {
 const HEADERS = {
   'Content-Security-Policy':
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; " +
+    // The .xlsx writer of the triage page's export (write-excel-file's fflate) compresses a big
+    // sheet in a worker it builds from a Blob; without this it waits forever.
+    "worker-src 'self' blob:",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',

@@ -66,6 +66,16 @@ export function triageOptions(settings = {}, maxReplies = 3, { scores = true } =
  * whole-number reach) so a sloppy caller gets verdicts, not a type error.
  */
 export function triage(engine, messages, options) {
+  const [numbers, text] = triagePacked(engine, messages, options);
+  return unpackVerdicts(numbers, text);
+}
+
+/**
+ * `triage` without the unpacking: the packed stream `[numbers: Float64Array, text: string]`, for a
+ * worker to post as it is (the numbers' buffer transfers) and the page to unpack
+ * (www/triage-worker.js).
+ */
+export function triagePacked(engine, messages, options) {
   const batch = messages.map((m, i) => {
     const out = { id: m.id == null ? String(i + 1) : String(m.id), text: String(m.text ?? '') };
     if (m.author != null && m.author !== '') out.author = String(m.author);
@@ -75,8 +85,7 @@ export function triage(engine, messages, options) {
     if (Number.isFinite(m.reach) && m.reach >= 0) out.reach = Math.floor(m.reach);
     return out;
   });
-  const [numbers, text] = engine.triagePacked(batch, options);
-  return unpackVerdicts(numbers, text);
+  return engine.triagePacked(batch, options);
 }
 
 /** The packed stream's format this reader reads: `PACK_FORMAT` in src/web/packed.rs. */

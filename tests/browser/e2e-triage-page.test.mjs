@@ -1,9 +1,17 @@
-// The demo's standalone triage page: the same wasm and glue in a page (served from /pkg/ and
-// /lib/), one batch, a table with evidence highlighted, line-numbered errors and a download.
+// The demo's standalone triage page: the same wasm and glue in the page's worker (served from /pkg/
+// and /lib/), a table with evidence highlighted, line-numbered errors and a download. The dashboard's
+// big-file run, filters and exports: e2e-dashboard.test.mjs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { launchPlain, startServer } from './helpers.mjs';
+
+/** Clicks Triage and waits until the worker has answered every row and the rows in view are drawn. */
+async function runAndWait(page) {
+  await page.locator('#run').click();
+  await page.waitForSelector('body[data-run="done"]');
+  await page.waitForSelector('#verdicts tbody[data-complete="true"]', { state: 'attached' });
+}
 
 describe('www/triage.html', () => {
   let server;
@@ -29,8 +37,7 @@ describe('www/triage.html', () => {
 
   test('pasted lines are triaged in one batch, with evidence highlighted as text', async () => {
     await page.locator('#example').click();
-    await page.locator('#run').click();
-    await page.waitForSelector('#verdicts tbody tr');
+    await runAndWait(page);
     const lines = (await page.locator('#input').inputValue()).split('\n').filter((l) => l.trim());
     assert.equal(await page.locator('#verdicts tbody tr').count(), lines.length);
     const escrocs = page.locator('#verdicts tbody tr', { hasText: 'escrocs' });
@@ -44,8 +51,8 @@ describe('www/triage.html', () => {
   test('bad JSON Lines are reported by line number; good lines still run; the input stays', async () => {
     const input = ['{"text": "Vous êtes des voleurs"}', '{"text": oops}', '{"author": "x"}', '{"text": "Merci beaucoup !"}'].join('\n');
     await page.locator('#input').fill(input);
-    await page.locator('#run').click();
-    await page.waitForFunction(() => !document.getElementById('problems').hidden);
+    await runAndWait(page);
+    assert.equal(await page.locator('#problems').isHidden(), false);
     const problems = await page.locator('#errors li').allTextContents();
     assert.ok(problems.some((p) => /^line 2: not valid JSON/.test(p)), problems.join(' | '));
     assert.ok(problems.some((p) => /^line 3: no text field/.test(p)), problems.join(' | '));
@@ -55,8 +62,8 @@ describe('www/triage.html', () => {
 
   test('results download as JSON Lines, one verdict per message', async () => {
     await page.locator('#input').fill('id,author,text\na1,Ann,"Vous êtes des escrocs, rendez l\'argent"\na2,Bob,"Where is my parcel?"\n');
-    await page.locator('#run').click();
-    await page.waitForFunction(() => document.querySelectorAll('#verdicts tbody tr').length === 2);
+    await runAndWait(page);
+    assert.equal(await page.locator('#verdicts tbody tr').count(), 2);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download').click()]);
     const rows = readFileSync(await download.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(rows.map((r) => r.id), ['a1', 'a2']);
