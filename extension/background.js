@@ -348,7 +348,7 @@ function serialPlan(work) {
 const ADAPTERS_KEY = 'customAdapters';
 const TEACHING_KEY = 'teachingTabs'; // tab id → the host the popup started teaching there
 const CONTENT_FILES = chrome.runtime.getManifest().content_scripts[0].js;
-const PICKER_FILES = ['lib/taxonomy.js', 'lib/messages.js', 'content/picker.js'];
+const PICKER_FILES = ['lib/taxonomy.js', 'lib/messages.js', 'lib/dom.js', 'content/picker.js'];
 const scriptId = (host) => `taught:${host}`;
 const hostPatterns = (host) => [`https://${host}/*`, `http://${host}/*`];
 
@@ -422,7 +422,7 @@ async function removeAdapter(host) {
 // ── "Triage with Sentinelle" on a selection ──────────────────────────────────────────────────
 
 const MENU_ID = 'sentinelle-triage-selection';
-const SELECTION_FILES = ['lib/taxonomy.js', 'lib/messages.js', 'lib/verdict.js', 'content/insert.js', 'content/card.js', 'content/selection.js'];
+const SELECTION_FILES = ['lib/taxonomy.js', 'lib/messages.js', 'lib/verdict.js', 'lib/dom.js', 'content/insert.js', 'content/card.js', 'content/selection.js'];
 
 function createMenu() {
   chrome.contextMenus.removeAll(() => {

@@ -74,16 +74,7 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
 
   const t = (key, subs) => chrome.i18n.getMessage(key, subs) || key;
 
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === 'class') node.className = v;
-      else if (k.includes('-')) node.setAttribute(k, v); // data-*, aria-*
-      else node[k] = v;
-    }
-    node.append(...children.filter((c) => c != null));
-    return node;
-  }
+  const { el } = S.dom; // lib/dom.js
 
   function time(d) {
     return d.toLocaleTimeString(chrome.i18n.getUILanguage(), { hour: '2-digit', minute: '2-digit' });

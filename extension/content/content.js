@@ -41,15 +41,7 @@
     }
     const taught = all?.[location.hostname];
     if (!taught) return null;
-    const parses = (sel) => {
-      try {
-        document.createDocumentFragment().querySelector(sel);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    const errors = M.adapterErrors(location.hostname, taught, parses);
+    const errors = M.adapterErrors(location.hostname, taught, S.dom.selectorParses);
     if (errors.length) {
       console.warn('sentinelle: the taught adapter for this site is invalid:', errors);
       return null;

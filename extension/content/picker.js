@@ -31,14 +31,7 @@
 
   const cssEscape = (s) => (globalThis.CSS?.escape ? globalThis.CSS.escape(s) : String(s).replace(/[^\w-]/g, (c) => `\\${c}`));
   const attrSel = (name, value) => `[${name}="${String(value).replace(/["\\]/g, '\\$&')}"]`;
-  const parses = (sel) => {
-    try {
-      document.createDocumentFragment().querySelector(sel);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const parses = S.dom.selectorParses;
   /** A random-looking token: letters and digits mixed, or mixed case, with no separator. */
   const tokenLike = (v) => /^[A-Za-z0-9]{5,}$/.test(v) && (/[A-Z]/.test(v) && /[a-z]/.test(v) || /\d/.test(v) && /[A-Za-z]/.test(v));
   /** A value a redeploy is likely to keep: short, no long number, no hash, no random token. */
@@ -184,16 +177,7 @@ button.secondary { background: transparent; color: #3056d3; }
 `;
   const STEPS = ['pickStepMessage', 'pickStepText', 'pickStepReplyBox'];
 
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === 'class') node.className = v;
-      else if (k.includes('-')) node.setAttribute(k, v);
-      else node[k] = v;
-    }
-    node.append(...children.filter((c) => c != null));
-    return node;
-  }
+  const { el } = S.dom; // lib/dom.js
 
   const host = document.createElement(TAG);
   const root = host.attachShadow({ mode: 'open' });

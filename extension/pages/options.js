@@ -24,6 +24,7 @@ import '../lib/i18n.js';
 import '../lib/taxonomy.js'; // generated at build time from the engine (scripts/package.mjs)
 import '../lib/messages.js';
 import '../lib/verdict.js';
+import '../lib/dom.js';
 import '../content/card.js';
 import { fingerprint, getPath, setPath, withPaths } from '../lib/plan-doc.js';
 import { templatesEditor } from './templates-editor.js';

@@ -7,30 +7,15 @@
 import '../lib/i18n.js';
 import '../lib/taxonomy.js';
 import '../lib/messages.js';
+import '../lib/dom.js';
 
 const { i18n, messages: M } = globalThis.Sentinelle;
 const t = i18n.translator(i18n.browserGetMessage());
 const FIELDS = M.ADAPTER_FIELDS; // message, text, thread, replyBox
 
-const parses = (sel) => {
-  try {
-    document.createDocumentFragment().querySelector(sel);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const parses = globalThis.Sentinelle.dom.selectorParses;
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') node.className = v;
-    else if (k.includes('-')) node.setAttribute(k, v);
-    else node[k] = v;
-  }
-  node.append(...children.filter((c) => c != null));
-  return node;
-}
+const { el } = globalThis.Sentinelle.dom; // lib/dom.js
 
 function siteItem(host, adapter) {
   const id = (f) => `site-${host.replace(/[^a-z0-9]/g, '-')}-${f}`;

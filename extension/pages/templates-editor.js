@@ -6,21 +6,13 @@
  *   category + lang ─▶ list of doc.templates (edited in place) ─▶ ctx.edited()
  *                                                               └▶ preview: Engine(plan) → triage(sample) → card.render
  */
+import '../lib/dom.js';
 import { SAMPLES } from './samples.js';
 import { allowedVariables, freshTemplateId } from '../lib/plan-doc.js';
 
 const $ = (id) => document.getElementById(id);
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') node.className = v;
-    else if (k.includes('-')) node.setAttribute(k, v);
-    else node[k] = v;
-  }
-  node.append(...children.filter((c) => c != null));
-  return node;
-}
+const { el } = globalThis.Sentinelle.dom; // lib/dom.js
 
 /**
  * `ctx`: {doc(): the edited plan, edited(): after every change, t, taxonomy, check(json): errors,
