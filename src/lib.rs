@@ -36,6 +36,7 @@ mod model;
 mod normalise;
 mod plan;
 mod reply;
+pub mod review;
 mod spike;
 mod taxonomy;
 mod triage;

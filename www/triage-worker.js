@@ -6,6 +6,12 @@
 //        ◀─{type:'ingested', format, total, errors, warnings}             (the engine's own reader)
 //        ◀─{type:'batch', start, numbers, text, …columns, done, rate}     (per batch, see `columns`)
 //        ◀─{type:'done', done, ms} | {type:'error', message}
+//        ◀─{type:'review', report, final}   the post-crisis review (src/review): its numbers and
+//                                            charts, about once a second while a run goes on
+//   page ──{type:'mark', index, routine}──▶ the agent's reading of a row; a new review comes back
+//   page ──{type:'labels', labels}──▶ the charts in another language; a new review comes back
+//   An incident log (the extension's export: counts and times, no text) sent as a run gives a
+//   review alone, with no rows.
 //
 // Verdicts cross as the engine's packed stream (src/web/packed.rs), its numbers' buffer
 // transferred, not copied; the page unpacks a batch only when it draws or exports one of its rows.
@@ -18,6 +24,12 @@ import { startEngine, triagePacked, triageOptions, unpackVerdicts } from '/lib/e
 
 /** Rows per engine call: small enough that progress moves often, big enough to cost one call. */
 const DEFAULT_BATCH = 500;
+/** The review is redrawn at most this often while a run goes on (ms). */
+const REVIEW_EVERY_MS = 1000;
+
+/** The run's review (a wasm `Review`) and the chart labels the page asked for. */
+let review = null;
+let labels = null;
 
 const started = startEngine(glue, { wasm: '/pkg/sentinelle_bg.wasm' });
 started.then(
@@ -57,31 +69,72 @@ function columns(messages, verdicts, taxonomy) {
 
 const transfers = (c) => [c.lines.buffer, c.times.buffer, c.sortTime.buffer, c.primary.buffer, c.severity.buffer];
 
-async function run({ file, text, format = 'auto', batch = DEFAULT_BATCH }) {
+function postReview(final) {
+  if (review) postMessage({ type: 'review', report: review.report(labels), final });
+}
+
+/** Whether `input` is the extension's incident log rather than messages. */
+const isIncidentLog = (input) => /^\s*\{/.test(input) && input.slice(0, 400).includes('"sentinelle-incident-log"');
+
+async function run({ file, text, format = 'auto', batch = DEFAULT_BATCH, labels: asked }) {
   const { engine } = await started;
   const taxonomy = glue.taxonomy();
   const input = file ? await file.text() : String(text ?? '');
+  labels = asked ?? null;
+  review?.free();
+  review = null;
+  if (isIncidentLog(input)) {
+    review = glue.Review.fromIncidentLog(engine, input);
+    postMessage({ type: 'ingested', format: 'incident-log', total: 0, errors: [], warnings: [] });
+    postReview(true);
+    postMessage({ type: 'done', done: 0, ms: 0 });
+    return;
+  }
+  review = new glue.Review(engine);
   const parsed = glue.ingest(input, format);
   const messages = parsed.messages;
   postMessage({ type: 'ingested', format: parsed.format, total: messages.length, errors: parsed.errors, warnings: parsed.warnings });
   // Every category's score stays in: the exports carry them (the CLI's JSONL does too).
   const options = triageOptions({}, 1);
   const t0 = performance.now();
+  let reviewed = t0;
   // Slow start (50, 100, 200, … rows): the page's first batches run its code cold, so they are
   // kept small enough to stay well under a frame; the first rows also show sooner.
   let size = Math.min(50, batch);
   for (let start = 0; start < messages.length; start += size, size = Math.min(size * 2, batch)) {
     const slice = messages.slice(start, start + size);
-    const [numbers, packedText] = triagePacked(engine, slice, options);
+    const [numbers, packedText] = triagePacked(engine, slice, options, review);
     const cols = columns(slice, unpackVerdicts(numbers, packedText), taxonomy);
     const done = start + slice.length;
     const rate = done / Math.max((performance.now() - t0) / 1000, 1e-3);
     postMessage({ type: 'batch', start, numbers, text: packedText, ...cols, done, rate }, [numbers.buffer, ...transfers(cols)]);
+    if (performance.now() - reviewed >= REVIEW_EVERY_MS && done < messages.length) {
+      postReview(false);
+      reviewed = performance.now();
+    }
   }
   postMessage({ type: 'done', done: messages.length, ms: performance.now() - t0 });
+  postReview(true);
 }
 
 addEventListener('message', (event) => {
-  if (event.data?.type !== 'run') return;
-  run(event.data).catch((e) => postMessage({ type: 'error', message: String(e?.message ?? e) }));
+  const data = event.data;
+  const failed = (e) => postMessage({ type: 'error', message: String(e?.message ?? e) });
+  try {
+    switch (data?.type) {
+      case 'run':
+        run(data).catch(failed);
+        break;
+      case 'mark':
+        review?.markRoutine(data.index, Boolean(data.routine));
+        postReview(true);
+        break;
+      case 'labels':
+        labels = data.labels;
+        postReview(true);
+        break;
+    }
+  } catch (e) {
+    failed(e);
+  }
 });

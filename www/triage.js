@@ -8,6 +8,8 @@
 //                   ─▶ table drawing only the rows in view (virtualised, evidence as <mark> text);
 //                      a batch is unpacked (unpackVerdicts) when one of its rows is drawn
 //                   ─▶ exports: JSONL, CSV (`,`/`;`, BOM), .xlsx — unpacked a batch at a time
+//     ◀─ the worker's review (src/review): charts under the counts; the post-crisis report
+//        (review.js), printed by the browser; rows the agent marks routine go back to it
 //
 // The main thread only appends a batch's columns, counts it and draws the few rows in view on the
 // next animation frame, a few new rows a frame: nothing here is proportional to the file except
@@ -19,8 +21,9 @@
 import { unpackVerdicts } from '/lib/engine.js';
 import '/lib/i18n.js';
 import '/lib/verdict.js';
+import { translatorFor, labelsFor, showChartsPaced, showReview } from './review.js';
 
-const { i18n, verdict: V } = globalThis.Sentinelle;
+const { i18n, verdict: V, taxonomy: TAXONOMY } = globalThis.Sentinelle;
 const $ = (id) => document.getElementById(id);
 /** Pixels per table row (the CSS's `#verdicts tr` height): the scroll position gives the rows to draw. */
 const ROW_HEIGHT = 64;
@@ -48,6 +51,10 @@ const SEVERITY_RANK = Object.fromEntries(V.SEVERITIES.map((s, i) => [s, i]));
 const CATEGORY_RANK = Object.fromEntries(V.CATEGORIES.map((c, i) => [c, i]));
 
 let t = (k) => k;
+let uiLang = 'en';
+/** The last review the worker sent, and the language the report is read in (with its translator). */
+let report = null;
+const reviewReader = { lang: 'en', t: (k) => k };
 let worker = null;
 let engineInfo = null;
 /** The picked or dropped file, triaged instead of the text box until the box is edited. */
@@ -82,6 +89,8 @@ async function loadStrings() {
     [`/_locales/${lang}/messages.json`, `locales/${lang}.json`].map((u) => fetch(u).then((r) => (r.ok ? r.json() : {}))),
   );
   t = i18n.translator(i18n.fromCatalog({ ...ext, ...page }));
+  uiLang = lang;
+  Object.assign(reviewReader, { lang, t });
   document.documentElement.lang = lang;
   numberFormat = new Intl.NumberFormat(lang);
   dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' });
@@ -149,6 +158,9 @@ function onWorkerMessage({ data }) {
     case 'done':
       onDone(data);
       break;
+    case 'review':
+      onReview(data);
+      break;
     case 'error':
       runFailed(data.message);
       break;
@@ -170,6 +182,9 @@ function startRun(event) {
     return;
   }
   run = newRun();
+  report = null;
+  closeReview();
+  $('charts').replaceChildren();
   slowest = 0;
   view.indices = [];
   drawn = new Map();
@@ -180,7 +195,8 @@ function startRun(event) {
   document.body.dataset.run = 'running';
   setRunning(true);
   // A file goes as it is (a Blob is handed over, not copied): the worker reads it.
-  worker.postMessage({ type: 'run', format: $('format').value, ...(source ? { file: source } : { text }) });
+  const labels = labelsFor(reviewReader.t, reviewReader.lang, TAXONOMY);
+  worker.postMessage({ type: 'run', format: $('format').value, labels, ...(source ? { file: source } : { text }) });
 }
 
 /** The columns are those the worker sends (triage-worker.js `columns`); `batchOf[i]`: row i's batch. */
@@ -188,7 +204,7 @@ const COLUMNS_IN = ['lines', 'times', 'sortTime', 'primary', 'severity', 'ids', 
 function newRun() {
   const r = { total: 0, done: 0, format: '', tally: V.tally([]), langSet: new Set(), platformSet: new Set(), started: performance.now() };
   for (const c of COLUMNS_IN) r[c] = [];
-  Object.assign(r, { batchOf: [], search: [], batches: [], unpacked: [] });
+  Object.assign(r, { batchOf: [], search: [], batches: [], unpacked: [], marked: new Set() });
   return r;
 }
 const rowCount = () => run?.lines.length ?? 0;
@@ -219,6 +235,11 @@ function onIngested(data) {
   run.format = data.format;
   $('progress').max = Math.max(data.total, 1);
   showProblems(data.errors, data.warnings);
+  if (data.format === 'incident-log') {
+    // Counts and times only: the review is all there is to show.
+    $('results').hidden = true;
+    return;
+  }
   if (!data.total) {
     $('results').hidden = true;
     finish('done');
@@ -423,9 +444,21 @@ function row(index) {
     reply.append(copy);
   }
   reply.append(first);
+  const severity = document.createDocumentFragment();
+  severity.append(t('severity_' + v.severity));
+  if (v.severity !== 'routine') {
+    const marked = run.marked.has(index);
+    const mark = document.createElement('button');
+    mark.type = 'button';
+    mark.className = 'mark secondary';
+    mark.setAttribute('aria-pressed', String(marked));
+    mark.title = t('reviewMarkHint');
+    mark.textContent = t(marked ? 'reviewMarkedRoutine' : 'reviewMarkRoutine');
+    severity.append(mark);
+  }
   tr.append(
     cell(String(m.line), 'line'),
-    cell(t('severity_' + v.severity), 'severity'),
+    cell(severity, 'severity'),
     cell(category, 'category'),
     cell(V.highlight(document, m.text, V.allEvidence(v)), 'message'),
     cell(t('response_' + v.response), 'response'),
@@ -520,6 +553,55 @@ async function copyReply(event) {
     // No clipboard permission (a plain http page, a denied prompt): select the text instead.
     getSelection().selectAllChildren(tr.querySelector('td.reply .clip'));
   }
+}
+
+// ---- charts and the post-crisis review ----------------------------------------------------
+
+async function onReview({ report: next, final }) {
+  report = next;
+  if (run?.format === 'incident-log') {
+    openReview();
+  } else if (!$('results').hidden) {
+    $('open-review').disabled = false;
+    if (!(await showChartsPaced($('charts'), next))) return; // a newer review came meanwhile
+  }
+  if (!$('review').hidden) showReview($('review-report'), report, reviewReader.t, reviewReader.lang);
+  if (final) document.body.dataset.review = 'ready';
+}
+
+function openReview() {
+  if (!report) return;
+  showReview($('review-report'), report, reviewReader.t, reviewReader.lang);
+  $('review').hidden = false;
+  document.body.dataset.view = 'review';
+  $('review').scrollIntoView();
+}
+
+function closeReview() {
+  $('review').hidden = true;
+  delete document.body.dataset.view;
+}
+
+/** The report in another language: the worker redraws the charts' labels, this page the rest. */
+async function setReviewLanguage(lang) {
+  const t2 = lang === uiLang ? t : await translatorFor(lang);
+  Object.assign(reviewReader, { lang, t: t2 });
+  delete document.body.dataset.review;
+  worker.postMessage({ type: 'labels', labels: labelsFor(t2, lang, TAXONOMY) });
+}
+
+/** The agent's reading of a row: routine after all. The review's "what to adjust" follows. */
+function markRoutine(event) {
+  const button = event.target.closest('button.mark');
+  if (!button || !run) return;
+  const index = Number(button.closest('tr').dataset.index);
+  const routine = !run.marked.has(index);
+  if (routine) run.marked.add(index);
+  else run.marked.delete(index);
+  button.setAttribute('aria-pressed', String(routine));
+  button.textContent = t(routine ? 'reviewMarkedRoutine' : 'reviewMarkRoutine');
+  delete document.body.dataset.review;
+  worker.postMessage({ type: 'mark', index, routine });
 }
 
 // ---- exports ---------------------------------------------------------------------------
@@ -648,6 +730,11 @@ for (const id of ['filter-category', 'filter-severity', 'filter-lang', 'filter-p
 $('search').addEventListener('input', onFilter);
 for (const b of document.querySelectorAll('button.sort')) b.addEventListener('click', () => setSort(b.dataset.sort));
 $('verdicts').addEventListener('click', copyReply);
+$('verdicts').addEventListener('click', markRoutine);
+$('open-review').addEventListener('click', openReview);
+$('close-review').addEventListener('click', closeReview);
+$('print-review').addEventListener('click', () => print());
+$('review-lang').addEventListener('change', () => setReviewLanguage($('review-lang').value));
 
 /**
  * Lays out the results section once, off screen, with a sample row and count in the table's fonts
@@ -685,6 +772,7 @@ function warmFonts() {
 }
 
 await loadStrings();
+$('review-lang').value = uiLang;
 refreshFilters();
 warmFonts();
 startWorker();

@@ -73,9 +73,9 @@ export function triage(engine, messages, options) {
 /**
  * `triage` without the unpacking: the packed stream `[numbers: Float64Array, text: string]`, for a
  * worker to post as it is (the numbers' buffer transfers) and the page to unpack
- * (www/triage-worker.js).
+ * (www/triage-worker.js). With a `review` (a wasm `Review`), every verdict also goes into it.
  */
-export function triagePacked(engine, messages, options) {
+export function triagePacked(engine, messages, options, review = null) {
   const batch = messages.map((m, i) => {
     const out = { id: m.id == null ? String(i + 1) : String(m.id), text: String(m.text ?? '') };
     if (m.author != null && m.author !== '') out.author = String(m.author);
@@ -85,7 +85,10 @@ export function triagePacked(engine, messages, options) {
     if (Number.isFinite(m.reach) && m.reach >= 0) out.reach = Math.floor(m.reach);
     return out;
   });
-  return engine.triagePacked(batch, options);
+  if (!review) return engine.triagePacked(batch, options);
+  // The post-crisis review also takes when each message was answered, where the export says.
+  const replied = Float64Array.from(messages, (m) => (Number.isFinite(m.repliedAt) ? m.repliedAt : NaN));
+  return engine.triagePackedReviewed(batch, options, review, replied);
 }
 
 /** The packed stream's format this reader reads: `PACK_FORMAT` in src/web/packed.rs. */

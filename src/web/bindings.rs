@@ -82,6 +82,20 @@ impl Engine {
         to_js(&State { current: self.spikes.current(), closed, stats: self.spikes.stats() })
     }
 
+    /// [`Engine::triage_packed`], and every verdict into `review` (the post-crisis review) with
+    /// its message's time and `replied[i]`, when the message was answered (ms since the epoch;
+    /// `NaN` or a short array: not known).
+    #[wasm_bindgen(js_name = triagePackedReviewed)]
+    pub fn triage_packed_reviewed(&self, batch: JsValue, options: JsValue, review: &mut Review, replied: &[f64]) -> Result<js_sys::Array, JsValue> {
+        let (batch, opts) = self.batch_and_options(batch, options)?;
+        let verdicts = self.core.triage_batch(&batch, &opts);
+        for (i, (m, v)) in batch.iter().zip(&verdicts).enumerate() {
+            review.collected.add(m.time, replied.get(i).copied(), v);
+        }
+        let (numbers, text) = packed::pack(&verdicts).map_err(js_error)?;
+        Ok(js_sys::Array::of2(&js_sys::Float64Array::from(&numbers[..]), &JsValue::from_str(&text)))
+    }
+
     /// The plan this engine runs, as JSON.
     #[wasm_bindgen(js_name = planJson)]
     pub fn plan_json(&self) -> String {
@@ -158,4 +172,60 @@ pub fn taxonomy() -> Result<JsValue, JsValue> {
 pub fn ingest(text: &str, format: &str) -> Result<JsValue, JsValue> {
     let format = crate::ingest::Format::from_name(format).map_err(js_error)?;
     to_js(&crate::ingest::read_str(text, &crate::ingest::Options { format, ..Default::default() }))
+}
+
+/// The post-crisis review (`crate::review`): fed by [`Engine::triage_packed_reviewed`] or read
+/// from the extension's incident log; holds numbers and the plan's terms, never message text.
+#[wasm_bindgen]
+pub struct Review {
+    collected: crate::review::Collected,
+}
+
+#[wasm_bindgen]
+impl Review {
+    /// An empty review for this engine's plan.
+    #[wasm_bindgen(constructor)]
+    pub fn new(engine: &Engine) -> Review {
+        Review { collected: crate::review::Collected::new(engine.core.plan()) }
+    }
+
+    /// A review of the incident log the extension's popup exports (counts and times, no text).
+    /// Throws an `Error` saying what is wrong with anything else.
+    #[wasm_bindgen(js_name = fromIncidentLog)]
+    pub fn from_incident_log(engine: &Engine, json: &str) -> Result<Review, JsValue> {
+        let log = crate::review::IncidentLog::from_json(json).map_err(js_error)?;
+        let mut collected = crate::review::Collected::new(engine.core.plan());
+        collected.add_log(&log).map_err(js_error)?;
+        Ok(Review { collected })
+    }
+
+    /// Messages collected so far.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.collected.len()
+    }
+
+    /// The agent's reading of the `index`-th message collected (from 0): routine after all, or not.
+    #[wasm_bindgen(js_name = markRoutine)]
+    pub fn mark_routine(&mut self, index: usize, routine: bool) -> Result<(), JsValue> {
+        self.collected.mark_routine(index, routine).map_err(js_error)
+    }
+
+    /// `{review, charts: {timeline, categorySeverity, responses, languages}}`: the numbers, and
+    /// the charts as SVG text with `labels` (`crate::review::svg::Labels`) in the reader's language.
+    pub fn report(&self, labels: JsValue) -> Result<JsValue, JsValue> {
+        let labels: crate::review::svg::Labels = if labels.is_undefined() || labels.is_null() {
+            Default::default()
+        } else {
+            serde_wasm_bindgen::from_value(labels).map_err(|e| js_error(format!("review: bad labels: {e}")))?
+        };
+        let review = self.collected.review();
+        let charts = crate::review::svg::charts(&review, &labels);
+        #[derive(Serialize)]
+        struct Report<'a> {
+            review: &'a crate::review::Review,
+            charts: crate::review::svg::Charts,
+        }
+        to_js(&Report { review: &review, charts })
+    }
 }

@@ -148,6 +148,19 @@ describe('chip, card, brand, badge and crisis mode', () => {
     assert.ok(log.log.windows.some((w) => (w.counts.employee_misconduct ?? 0) >= 3), json);
     for (const word of ['escrocs', 'technicien', 'bijoux', 'volé']) assert.ok(!json.includes(word), `the log holds no text: ${word}`);
 
+    // That file opens the post-crisis review on the triage dashboard: the same report, from counts.
+    const dash = await suite.browser.context.newPage();
+    await dash.goto(suite.server.url + 'triage.html');
+    await dash.waitForSelector('body[data-engine="ready"]');
+    await dash.locator('#file').setInputFiles({ name: 'sentinelle-incident-log.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+    await dash.locator('#run').click();
+    await dash.waitForSelector('#review:not([hidden]) #review-report[data-source="incident_log"]');
+    const misconduct = await dash.locator('#review-report table.about tr[data-category="employee_misconduct"] td.num').textContent();
+    assert.ok(Number(misconduct) >= 3, `employee misconduct in the review: ${misconduct}`);
+    assert.equal(await dash.locator('#review-report [data-chart="timeline"] svg').count(), 1);
+    assert.ok(/on at|activé à/.test(await dash.locator('#review-report').textContent()), 'crisis mode switched on, in the review');
+    await dash.close();
+
     // Off again: the next card has the category's own reply first.
     await popup.locator('#crisis-toggle').click();
     await popup.waitForFunction(() => document.body.dataset.crisis === 'off');

@@ -153,6 +153,13 @@ describe('www/triage.html as a dashboard', () => {
     const drawn = await page.locator('#verdicts tbody tr').count();
     assert.ok(drawn > 5 && drawn < 60, `${drawn} rows in the DOM`);
 
+    // The engine's charts, drawn while it ran and once more at the end (their own test: e2e-review).
+    await page.waitForSelector('body[data-review="ready"]');
+    assert.equal(await page.locator('#charts [data-chart] svg').count(), 4);
+    // This set has no times (no timeline columns); every primary has its row in the grid.
+    const cells = await page.locator('#charts [data-chart="category-severity"] rect.cell').count();
+    assert.equal(cells, Object.values((await pageCounts(page)).category).filter((n) => n > 0).length * 3);
+
     const expected = await expectedCounts(big.path);
     t.diagnostic(`expected counts from ${expected.by}`);
     console.log(`dashboard: expected counts from ${expected.by}`);
