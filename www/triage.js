@@ -19,6 +19,7 @@
 import { unpackVerdicts } from '/lib/engine.js';
 import '/lib/i18n.js';
 import '/lib/verdict.js';
+import * as mapping from './mapping.js';
 
 const { i18n, verdict: V } = globalThis.Sentinelle;
 const $ = (id) => document.getElementById(id);
@@ -152,6 +153,9 @@ function onWorkerMessage({ data }) {
     case 'error':
       runFailed(data.message);
       break;
+    case 'preview':
+      mapping.onPreview(data);
+      break;
   }
 }
 
@@ -169,6 +173,11 @@ function startRun(event) {
     $('results').hidden = true;
     return;
   }
+  const columns = mapping.chosen();
+  if (columns?.error) {
+    showProblems([{ line: 0, message: columns.error }], []);
+    return;
+  }
   run = newRun();
   slowest = 0;
   view.indices = [];
@@ -180,11 +189,11 @@ function startRun(event) {
   document.body.dataset.run = 'running';
   setRunning(true);
   // A file goes as it is (a Blob is handed over, not copied): the worker reads it.
-  worker.postMessage({ type: 'run', format: $('format').value, ...(source ? { file: source } : { text }) });
+  worker.postMessage({ type: 'run', format: columns?.format ?? $('format').value, mapping: columns?.mapping, ...(source ? { file: source } : { text }) });
 }
 
 /** The columns are those the worker sends (triage-worker.js `columns`); `batchOf[i]`: row i's batch. */
-const COLUMNS_IN = ['lines', 'times', 'sortTime', 'primary', 'severity', 'ids', 'texts', 'authors', 'langs', 'platforms'];
+const COLUMNS_IN = ['lines', 'times', 'replied', 'sortTime', 'primary', 'severity', 'ids', 'texts', 'authors', 'langs', 'platforms'];
 function newRun() {
   const r = { total: 0, done: 0, format: '', tally: V.tally([]), langSet: new Set(), platformSet: new Set(), started: performance.now() };
   for (const c of COLUMNS_IN) r[c] = [];
@@ -209,6 +218,7 @@ function messageOf(i) {
   const m = { line: run.lines[i], id: run.ids[i], text: run.texts[i] };
   if (run.authors[i]) m.author = run.authors[i];
   if (Number.isFinite(run.times[i])) m.time = run.times[i];
+  if (Number.isFinite(run.replied[i])) m.repliedAt = run.replied[i];
   if (run.platforms[i]) m.platform = run.platforms[i];
   if (run.langs[i]) m.lang = run.langs[i];
   return m;
@@ -617,12 +627,14 @@ function useFile(file) {
   source = file;
   $('source').textContent = t('triageSource', [file.name, number(file.size / 1024)]);
   $('source').hidden = false;
+  mapping.useFile(file);
 }
 
 function useText() {
   source = null;
   $('file').value = '';
   $('source').hidden = true;
+  mapping.useText($('input').value);
 }
 
 function onDrop(event) {
@@ -685,6 +697,7 @@ function warmFonts() {
 }
 
 await loadStrings();
+mapping.init({ after: $('source'), translate: () => t, send: (m) => worker.postMessage(m) });
 refreshFilters();
 warmFonts();
 startWorker();
