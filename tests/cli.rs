@@ -80,7 +80,7 @@ fn bad_rows_are_reported_with_line_numbers_and_the_rest_is_triaged() {
     input.extend_from_slice(b"{\"text\":\"ok one\"}\n");
     input.extend_from_slice(b"not json\n");
     input.extend_from_slice(b"{\"text\":\"bad \xff\xfe utf8\"}\n");
-    input.extend_from_slice(b"{\"subject\":\"no text field\"}\n");
+    input.extend_from_slice(b"{\"headline\":\"no text field\"}\n");
     input.extend_from_slice(b"{\"text\":\"\"}\n");
     input.extend_from_slice(format!("{{\"text\":\"{}\"}}\n", "x".repeat(5 * 1024 * 1024)).as_bytes());
     input.extend_from_slice(b"{\"text\":\"last one, thanks!\"}\n");
@@ -103,10 +103,27 @@ fn bad_rows_are_reported_with_line_numbers_and_the_rest_is_triaged() {
 }
 
 #[test]
+fn every_field_can_be_named_by_a_flag() {
+    let export = "Ticket;Client;Canal;Demande;Reçu\n7;Léa;Email;Vous êtes des voleurs;2024-01-01T10:00:00Z\n";
+    // A column named by hand that the header lacks stops the run, naming it and listing the header.
+    let (code, _, err) = run(&["triage", "--format", "jsonl", "--text-field", "Demande", "--author-field", "Nom", "-"], export.as_bytes());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the author column \"Nom\" is not in the CSV header (columns: \"Ticket\", \"Client\","), "{err}");
+    let flags = ["--text-field", "Demande", "--id-field", "ticket", "--author-field", "Client", "--platform-field", "Canal", "--time-field", "Reçu", "--replied-field", "", "--reach-field", "", "--lang-field", ""];
+    let (code, out, err) = run(&[&["triage", "--format", "jsonl"][..], &flags, &["-"]].concat(), export.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!((v["id"].as_str(), v["primary"].as_str()), (Some("7"), Some("defamation_risk")), "{out}");
+    let (code, _, err) = run(&["timeline", "--text-field", "Demande", "--time-field", "Reçu", "--replied-field", "nope", "-"], export.as_bytes());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the replied column \"nope\""), "{err}");
+}
+
+#[test]
 fn csv_input_and_missing_columns() {
     let (code, out, err) = run(&["triage", "--format", "csv", "--input", "csv", "-"], "id,corps\n1,\"Vous êtes des voleurs, vraiment\"\n".as_bytes());
     assert_eq!(code, 2, "no text column is fatal: {out}");
-    assert!(err.contains("no text column (looked for text, message,") && err.contains("columns: id, corps)"), "{err}");
+    assert!(err.contains("no text column (looked for text, message,") && err.contains("columns: \"id\", \"corps\")"), "{err}");
     let (code, out, err) = run(&["triage", "--format", "csv", "--input", "csv", "--text-field", "corps", "-"], "id,corps\n1,\"Vous êtes des voleurs, vraiment\"\n2,\"merci !\"\n".as_bytes());
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
@@ -284,7 +301,7 @@ fn shared_data_training_is_deterministic_and_its_model_loads() {
 
 // ---- The export reader (`sentinelle::ingest`) on the fixtures ----
 
-use sentinelle::ingest::{self, Format, Ingested, Options};
+use sentinelle::ingest::{self, Field, Format, Ingested, Options};
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -357,8 +374,8 @@ fn ingest_json_lines_with_bad_lines() {
     assert_eq!(got, [(1, "a", "ok", None, None), (4, "4", "just a string", None, None), (5, "5", "clé française", Some("Paul"), Some("fr"))]);
     assert_eq!((r.messages[0].message.time, r.messages[0].message.reach), (OCT_31, Some(12_400)));
     assert_problems(&r.errors, &[(2, "not valid JSON (expected ident"), (6, "no text field (text, message,"), (7, "not a JSON object or string; row skipped"), (8, "field \"text\" is not a string; row skipped"), (9, "invalid UTF-8 at byte 14 of the line")]);
-    // A key the user names instead.
-    let named = Options { text_field: Some("subject".into()), ..Options::default() };
+    // A key the user names instead (`subject` is a last-resort text name now: `headline` is none).
+    let named = Options::default().with(Field::Text, "headline");
     let r = ingest_fixture("bad_line.jsonl", &named);
     assert_eq!(r.messages.iter().map(|m| m.line).collect::<Vec<_>>(), [4, 6]);
 }

@@ -1,7 +1,8 @@
 // The triage page's worker: the same wasm engine as the page and the extension, off the main
 // thread, so a file of tens of thousands of rows never freezes the page.
 //
-//   page ──{type:'run', file | text, format, batch}──▶ worker
+//   page ──{type:'run', file | text, format, mapping?, batch}──▶ worker
+//   page ──{type:'preview', seq, text, format}──▶ worker ──▶ {type:'preview', seq, …ingestPreview} (mapping.js)
 //        ◀─{type:'ready', version, plan} | {type:'failed', message}       (once, at start)
 //        ◀─{type:'ingested', format, total, errors, warnings}             (the engine's own reader)
 //        ◀─{type:'batch', start, numbers, text, …columns, done, rate}     (per batch, see `columns`)
@@ -38,7 +39,8 @@ started.then(
 );
 
 /**
- * A batch's messages and verdicts as columns: `lines`, `times` (NaN: none), `primary` and
+ * A batch's messages and verdicts as columns: `lines`, `times` and `replied` (when it was answered;
+ * NaN: none), `primary` and
  * `severity` (indices in the engine's taxonomy() lists), `sortTime` (the message's time, else its
  * reply-by, else its line), and the strings `ids`, `texts`, `authors`, `langs` (the verdict's),
  * `platforms`.
@@ -46,7 +48,7 @@ started.then(
 function columns(messages, verdicts, taxonomy) {
   const n = messages.length;
   const out = {
-    lines: new Float64Array(n), times: new Float64Array(n), sortTime: new Float64Array(n),
+    lines: new Float64Array(n), times: new Float64Array(n), replied: new Float64Array(n), sortTime: new Float64Array(n),
     primary: new Uint8Array(n), severity: new Uint8Array(n),
     ids: new Array(n), texts: new Array(n), authors: new Array(n), langs: new Array(n), platforms: new Array(n),
   };
@@ -55,6 +57,7 @@ function columns(messages, verdicts, taxonomy) {
     const v = verdicts[i];
     out.lines[i] = m.line;
     out.times[i] = Number.isFinite(m.time) ? m.time : NaN;
+    out.replied[i] = Number.isFinite(m.repliedAt) ? m.repliedAt : NaN;
     out.sortTime[i] = Number.isFinite(m.time) ? m.time : Number.isFinite(v.replyBy) ? v.replyBy : m.line;
     out.primary[i] = taxonomy.categories.indexOf(v.primary);
     out.severity[i] = taxonomy.severities.indexOf(v.severity);
@@ -67,7 +70,7 @@ function columns(messages, verdicts, taxonomy) {
   return out;
 }
 
-const transfers = (c) => [c.lines.buffer, c.times.buffer, c.sortTime.buffer, c.primary.buffer, c.severity.buffer];
+const transfers = (c) => [c.lines.buffer, c.times.buffer, c.replied.buffer, c.sortTime.buffer, c.primary.buffer, c.severity.buffer];
 
 function postReview(final) {
   if (review) postMessage({ type: 'review', report: review.report(labels), final });
@@ -76,7 +79,7 @@ function postReview(final) {
 /** Whether `input` is the extension's incident log rather than messages. */
 const isIncidentLog = (input) => /^\s*\{/.test(input) && input.slice(0, 400).includes('"sentinelle-incident-log"');
 
-async function run({ file, text, format = 'auto', batch = DEFAULT_BATCH, labels: asked }) {
+async function run({ file, text, format = 'auto', mapping, batch = DEFAULT_BATCH, labels: asked }) {
   const { engine } = await started;
   const taxonomy = glue.taxonomy();
   const input = file ? await file.text() : String(text ?? '');
@@ -91,7 +94,7 @@ async function run({ file, text, format = 'auto', batch = DEFAULT_BATCH, labels:
     return;
   }
   review = new glue.Review(engine);
-  const parsed = glue.ingest(input, format);
+  const parsed = glue.ingest(input, format, mapping ?? undefined);
   const messages = parsed.messages;
   postMessage({ type: 'ingested', format: parsed.format, total: messages.length, errors: parsed.errors, warnings: parsed.warnings });
   // Every category's score stays in: the exports carry them (the CLI's JSONL does too).
@@ -117,11 +120,24 @@ async function run({ file, text, format = 'auto', batch = DEFAULT_BATCH, labels:
   postReview(true);
 }
 
+/** The start of an export, for the mapping panel (www/mapping.js). */
+async function preview({ seq, text, format = 'auto' }) {
+  await started;
+  try {
+    postMessage({ type: 'preview', seq, ...glue.ingestPreview(String(text ?? ''), format, undefined) });
+  } catch (e) {
+    postMessage({ type: 'preview', seq, failed: String(e?.message ?? e) });
+  }
+}
+
 addEventListener('message', (event) => {
   const data = event.data;
   const failed = (e) => postMessage({ type: 'error', message: String(e?.message ?? e) });
   try {
     switch (data?.type) {
+      case 'preview':
+        preview(data).catch(() => {});
+        break;
       case 'run':
         run(data).catch(failed);
         break;

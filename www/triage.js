@@ -22,6 +22,7 @@ import { unpackVerdicts } from '/lib/engine.js';
 import '/lib/i18n.js';
 import '/lib/verdict.js';
 import { translatorFor, labelsFor, showChartsPaced, showReview } from './review.js';
+import * as mapping from './mapping.js';
 
 const { i18n, verdict: V, taxonomy: TAXONOMY } = globalThis.Sentinelle;
 const $ = (id) => document.getElementById(id);
@@ -164,6 +165,9 @@ function onWorkerMessage({ data }) {
     case 'error':
       runFailed(data.message);
       break;
+    case 'preview':
+      mapping.onPreview(data);
+      break;
   }
 }
 
@@ -181,6 +185,11 @@ function startRun(event) {
     $('results').hidden = true;
     return;
   }
+  const columns = mapping.chosen();
+  if (columns?.error) {
+    showProblems([{ line: 0, message: columns.error }], []);
+    return;
+  }
   run = newRun();
   report = null;
   closeReview();
@@ -196,11 +205,11 @@ function startRun(event) {
   setRunning(true);
   // A file goes as it is (a Blob is handed over, not copied): the worker reads it.
   const labels = labelsFor(reviewReader.t, reviewReader.lang, TAXONOMY);
-  worker.postMessage({ type: 'run', format: $('format').value, labels, ...(source ? { file: source } : { text }) });
+  worker.postMessage({ type: 'run', format: columns?.format ?? $('format').value, mapping: columns?.mapping, labels, ...(source ? { file: source } : { text }) });
 }
 
 /** The columns are those the worker sends (triage-worker.js `columns`); `batchOf[i]`: row i's batch. */
-const COLUMNS_IN = ['lines', 'times', 'sortTime', 'primary', 'severity', 'ids', 'texts', 'authors', 'langs', 'platforms'];
+const COLUMNS_IN = ['lines', 'times', 'replied', 'sortTime', 'primary', 'severity', 'ids', 'texts', 'authors', 'langs', 'platforms'];
 function newRun() {
   const r = { total: 0, done: 0, format: '', tally: V.tally([]), langSet: new Set(), platformSet: new Set(), started: performance.now() };
   for (const c of COLUMNS_IN) r[c] = [];
@@ -225,6 +234,7 @@ function messageOf(i) {
   const m = { line: run.lines[i], id: run.ids[i], text: run.texts[i] };
   if (run.authors[i]) m.author = run.authors[i];
   if (Number.isFinite(run.times[i])) m.time = run.times[i];
+  if (Number.isFinite(run.replied[i])) m.repliedAt = run.replied[i];
   if (run.platforms[i]) m.platform = run.platforms[i];
   if (run.langs[i]) m.lang = run.langs[i];
   return m;
@@ -699,12 +709,14 @@ function useFile(file) {
   source = file;
   $('source').textContent = t('triageSource', [file.name, number(file.size / 1024)]);
   $('source').hidden = false;
+  mapping.useFile(file);
 }
 
 function useText() {
   source = null;
   $('file').value = '';
   $('source').hidden = true;
+  mapping.useText($('input').value);
 }
 
 function onDrop(event) {
@@ -773,6 +785,7 @@ function warmFonts() {
 
 await loadStrings();
 $('review-lang').value = uiLang;
+mapping.init({ after: $('source'), translate: () => t, send: (m) => worker.postMessage(m) });
 refreshFilters();
 warmFonts();
 startWorker();

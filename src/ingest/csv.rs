@@ -1,7 +1,7 @@
 //! CSV and TSV exports: a header row, then one message a record (RFC 4180 quoting, newlines
 //! inside quotes), read with the `csv` crate.
 
-use super::{aliases, Fields, Item, Options, Problem};
+use super::{aliases, Field, Fields, Item, Mapping, Options, Problem};
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
 
@@ -26,16 +26,51 @@ pub(super) fn sniff_delimiter(header: &[u8]) -> u8 {
 /// The columns of the fields, by header position.
 struct Columns {
     text: usize,
-    id: Option<usize>,
-    author: Option<usize>,
-    platform: Option<usize>,
-    lang: Option<usize>,
-    reach: Option<usize>,
-    time: Option<usize>,
+    /// Every field's column, [`Field::ALL`]'s order.
+    of: [Option<usize>; 8],
     /// How many columns the header has.
     width: usize,
     /// The text column's name as written, for messages.
     text_name: String,
+}
+
+/// The column of each field in a header (`names` as written), [`Field::ALL`]'s order: the one the
+/// mapping names (none when it names `""`), else the first of the field's [`aliases`] the header
+/// has; case and surrounding spaces aside. With the first problem, if any: a column the mapping
+/// names that the header lacks (named, with the header listed), or no text column.
+pub(super) fn columns_of(names: &[String], mapping: &Mapping) -> ([Option<usize>; 8], Option<String>) {
+    let lowered: Vec<String> = names.iter().map(|h| h.trim().to_lowercase()).collect();
+    let listed = || names.iter().map(|n| format!("{:?}", n.trim())).collect::<Vec<_>>().join(", ");
+    let mut of = [None; 8];
+    let mut problem = None;
+    for field in Field::ALL {
+        of[field as usize] = match mapping.get(field).map(str::trim) {
+            Some("") => None,
+            Some(given) => {
+                let at = lowered.iter().position(|n| *n == given.to_lowercase());
+                if at.is_none() && problem.is_none() {
+                    problem = Some(format!("the {} column {given:?} is not in the CSV header (columns: {})", field.as_str(), listed()));
+                }
+                at
+            }
+            None => aliases(field.as_str()).iter().find_map(|a| lowered.iter().position(|n| n == a)),
+        };
+    }
+    if of[Field::Text as usize].is_none() && problem.is_none() {
+        problem = Some(match mapping.text.as_deref().map(str::trim) {
+            Some("") => format!("no column was chosen for the text (columns: {})", listed()),
+            _ => format!("the CSV header has no text column (looked for {}; columns: {})", aliases("text").join(", "), listed()),
+        });
+    }
+    (of, problem)
+}
+
+/// The `csv` crate's reader as both the rows and the preview use it: a delimiter, records of any
+/// length (a short or long row is reported, not fatal).
+pub(super) fn builder(delimiter: u8) -> ::csv::ReaderBuilder {
+    let mut b = ::csv::ReaderBuilder::new();
+    b.delimiter(delimiter).flexible(true);
+    b
 }
 
 pub(super) struct Rows<R> {
@@ -53,40 +88,20 @@ impl<R: BufRead> Rows<R> {
             Some(d) => d,
             None => sniff_delimiter(input.fill_buf().map_err(|e| unreadable(&e))?),
         };
-        let mut csv = ::csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(QuoteWatch::new(input, delimiter));
+        let mut csv = builder(delimiter).from_reader(QuoteWatch::new(input, delimiter));
         let headers = csv.byte_headers().map_err(|e| unreadable(&e))?.clone();
         let line = headers.position().map_or(1, |p| csv.get_mut().line_at(p.byte()));
         let shown: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect();
-        let names: Vec<String> = shown.iter().map(|h| h.trim().to_lowercase()).collect();
-        // A column by the name given, else by the first alias the header has; case aside.
-        let col = |given: Option<&str>, field: &str| -> Option<usize> {
-            match given {
-                Some(g) => names.iter().position(|n| *n == g.trim().to_lowercase()),
-                None => aliases(field).iter().find_map(|a| names.iter().position(|n| n == a)),
-            }
-        };
-        let missing = |given: &Option<String>, field: &str| {
-            Problem::new(line, match given {
-                Some(g) => format!("the CSV header has no {g:?} column (columns: {})", shown.join(", ")),
-                None => format!("the CSV header has no {field} column (looked for {}; columns: {})", aliases(field).join(", "), shown.join(", ")),
-            })
-        };
-        let text = col(options.text_field.as_deref(), "text").ok_or_else(|| missing(&options.text_field, "text"))?;
-        let time = col(options.time_field.as_deref(), "time");
-        if time.is_none() && (options.time_field.is_some() || options.time_required) {
-            return Err(missing(&options.time_field, "time"));
+        let (of, problem) = columns_of(&shown, &options.mapping);
+        if let Some(m) = problem {
+            return Err(Problem::new(line, m));
         }
-        let columns = Columns {
-            text,
-            id: col(options.id_field.as_deref(), "id"),
-            author: col(None, "author"),
-            platform: col(None, "platform"),
-            lang: col(None, "lang"),
-            reach: col(None, "reach"),
-            time,
-            width: names.len(),
-            text_name: shown[text].clone(),
-        };
+        let text = of[Field::Text as usize].unwrap_or_default();
+        if of[Field::Time as usize].is_none() && options.time_required {
+            let m = format!("the CSV header has no time column (looked for {}; columns: {})", aliases("time").join(", "), shown.join(", "));
+            return Err(Problem::new(line, m));
+        }
+        let columns = Columns { text, of, width: shown.len(), text_name: shown[text].clone() };
         Ok(Rows { csv, record: ::csv::ByteRecord::new(), columns })
     }
 
@@ -129,7 +144,8 @@ impl<R: BufRead> Rows<R> {
                 Some(b) => std::str::from_utf8(b).map(|s| Some(s.to_string())).map_err(|e| format!("invalid UTF-8 at byte {} of a field", e.valid_up_to())),
             }
         };
-        let (text, id) = match (get(Some(c.text)), get(c.id)) {
+        let col = |f: Field| c.of[f as usize];
+        let (text, id) = match (get(Some(c.text)), get(col(Field::Id))) {
             (Ok(Some(t)), Ok(i)) => (t, i),
             (Ok(None), _) => {
                 out.push_back(Item::Error(Problem::new(line, format!("the row has no {:?} column; row skipped", c.text_name))));
@@ -141,8 +157,17 @@ impl<R: BufRead> Rows<R> {
             }
         };
         // Other columns: a field that cannot be read is left out, not the row.
-        let optional = |i: Option<usize>| get(i).ok().flatten();
-        let fields = Fields { text, id, author: optional(c.author), platform: optional(c.platform), lang: optional(c.lang), reach: optional(c.reach), time: optional(c.time) };
+        let optional = |f: Field| get(col(f)).ok().flatten();
+        let fields = Fields {
+            text,
+            id,
+            author: optional(Field::Author),
+            platform: optional(Field::Platform),
+            lang: optional(Field::Lang),
+            reach: optional(Field::Reach),
+            time: optional(Field::Time),
+            replied: optional(Field::Replied),
+        };
         fields.push(line, line, out);
         Ok(true)
     }

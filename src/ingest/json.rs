@@ -1,9 +1,13 @@
 //! JSON Lines, a JSON array, and plain text with a message per line.
 
-use super::{aliases, Fields, Format, Item, Options, Problem};
+use super::{aliases, Field, Fields, Format, Item, Options, Problem};
 use serde_json::{Map, Value};
 use std::collections::VecDeque;
 use std::io::BufRead;
+
+/// What a reader does with each JSON value it reads, with its line and (in an array) its place:
+/// [`value`] for the reader, a copy of the object for the preview. It may push problems.
+pub(super) type OnValue<'a> = dyn FnMut(u64, Option<usize>, Value, &mut VecDeque<Item>) + 'a;
 
 /// Line by line: JSON Lines or plain text.
 pub(super) struct Lines<R> {
@@ -18,7 +22,7 @@ impl<R: BufRead> Lines<R> {
     }
 
     /// Reads one line into `out`; `false` at the end of the input.
-    pub(super) fn step(&mut self, format: Format, options: &Options, out: &mut VecDeque<Item>) -> Result<bool, Problem> {
+    pub(super) fn step(&mut self, format: Format, on_value: &mut OnValue, out: &mut VecDeque<Item>) -> Result<bool, Problem> {
         self.buf.clear();
         let n = self.input.read_until(b'\n', &mut self.buf).map_err(|e| Problem::new(self.line + 1, format!("read error: {e}")))?;
         if n == 0 {
@@ -41,7 +45,7 @@ impl<R: BufRead> Lines<R> {
             return Ok(true);
         }
         match serde_json::from_str::<Value>(text) {
-            Ok(v) => value(line, None, v, options, out),
+            Ok(v) => on_value(line, None, v, out),
             Err(e) => out.push_back(Item::Error(Problem::new(line, format!("not valid JSON ({e}); row skipped")))),
         }
         Ok(true)
@@ -77,7 +81,7 @@ impl Items {
     }
 
     /// Reads one item into `out`; `false` at the end of the array (or where it stops making sense).
-    pub(super) fn step(&mut self, options: &Options, out: &mut VecDeque<Item>) -> bool {
+    pub(super) fn step(&mut self, on_value: &mut OnValue, out: &mut VecDeque<Item>) -> bool {
         fn stop(out: &mut VecDeque<Item>, line: u64, m: String) -> bool {
             out.push_back(Item::Error(Problem::new(line, m)));
             false
@@ -109,7 +113,7 @@ impl Items {
         let end = self.at + values.byte_offset();
         self.line += self.bytes[self.at..end].iter().filter(|&&b| b == b'\n').count() as u64;
         self.at = end;
-        value(start_line, Some(self.index), item, options, out);
+        on_value(start_line, Some(self.index), item, out);
         match self.skip_space() {
             Some(b',') => {
                 self.at += 1;
@@ -124,7 +128,7 @@ impl Items {
 /// One JSON value as a message: an object with a text field, or a string (the text).
 /// An array's `item` (from 1) is named in its messages (`item 3: `) and is its id when it has
 /// none: its items may share a line.
-fn value(line: u64, item: Option<usize>, v: Value, options: &Options, out: &mut VecDeque<Item>) {
+pub(super) fn value(line: u64, item: Option<usize>, v: Value, options: &Options, out: &mut VecDeque<Item>) {
     let what = item.map_or(String::new(), |i| format!("item {i}: "));
     let fields = match v {
         Value::String(text) => Ok(Fields { text, ..Fields::default() }),
@@ -147,25 +151,28 @@ fn value(line: u64, item: Option<usize>, v: Value, options: &Options, out: &mut 
     }
 }
 
-/// An object's fields: the key the user named, else the first of the names an export may use
-/// (`text`, `message`, `texte`…, any case), as for a CSV header.
+/// An object's fields: the key the user named (none for `""`), else the first of the names an
+/// export may use (`text`, `message`, `texte`…, any case), as for a CSV header. Objects may leave
+/// out keys they have no value for: a named key an object lacks is a field left out, except the
+/// text's (the row is then an error).
 fn object(obj: &Map<String, Value>, options: &Options) -> Result<Fields, String> {
     let lowered: Vec<(String, &String)> = obj.keys().map(|k| (k.trim().to_lowercase(), k)).collect();
-    fn find<'a>(lowered: &[(String, &'a String)], given: Option<&'a str>, of: &str) -> Option<&'a str> {
-        if given.is_some() {
-            return given;
+    let key = |of: Field| -> Option<&str> {
+        match options.mapping.get(of).map(str::trim) {
+            Some("") => None,
+            // The key as the object writes it, case aside; else as given (then it is absent).
+            Some(given) => Some(lowered.iter().find(|(l, _)| *l == given.to_lowercase()).map_or(given, |(_, k)| k.as_str())),
+            None => aliases(of.as_str()).iter().find_map(|a| lowered.iter().find(|(l, _)| l == a).map(|(_, k)| k.as_str())),
         }
-        aliases(of).iter().find_map(|a| lowered.iter().find(|(l, _)| l == a).map(|(_, k)| k.as_str()))
-    }
-    let key = |given, of| find(&lowered, given, of);
-    let field = |k: Option<&str>| -> Option<String> {
-        match obj.get(k?)? {
+    };
+    let field = |of: Field| -> Option<String> {
+        match obj.get(key(of)?)? {
             Value::String(s) => Some(s.clone()),
             Value::Null => None,
             other => Some(other.to_string()),
         }
     };
-    let text = match key(options.text_field.as_deref(), "text") {
+    let text = match key(Field::Text) {
         None => return Err("no text field (text, message, texte…); row skipped".into()),
         Some(k) => match obj.get(k) {
             None => return Err(format!("no {k:?} field; row skipped")),
@@ -175,11 +182,12 @@ fn object(obj: &Map<String, Value>, options: &Options) -> Result<Fields, String>
     };
     Ok(Fields {
         text,
-        id: field(key(options.id_field.as_deref(), "id")),
-        author: field(key(None, "author")),
-        platform: field(key(None, "platform")),
-        lang: field(key(None, "lang")),
-        reach: field(key(None, "reach")),
-        time: field(key(options.time_field.as_deref(), "time")),
+        id: field(Field::Id),
+        author: field(Field::Author),
+        platform: field(Field::Platform),
+        lang: field(Field::Lang),
+        reach: field(Field::Reach),
+        time: field(Field::Time),
+        replied: field(Field::Replied),
     })
 }

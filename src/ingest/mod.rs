@@ -6,8 +6,9 @@
 //!                          ├─ jsonl  one object (or string) per line   ┐
 //!                          ├─ json   one array of them                 ├ (json.rs)
 //!                          └─ lines  plain text, a message per line    ┘
-//!            every row ──▶ fields by name (ALIASES) ──▶ Row {line, message, time}
-//!                                                  └──▶ Problem {line, message}: errors, warnings
+//!            every row ──▶ fields by name (Mapping, else ALIASES) ──▶ Row {line, message, time, replied}
+//!                                                              └──▶ Problem {line, message}: errors, warnings
+//!   preview(): the same readers, stopped after a few records ──▶ Preview {columns, rows, guessed}
 //! ```
 //!
 //! Nothing is printed and nothing is dropped silently: a row that cannot be read is an
@@ -28,7 +29,10 @@
 
 mod csv;
 mod json;
+mod preview;
 mod time;
+
+pub use preview::{preview, Preview, PREVIEW_ROWS};
 
 pub use time::{iso, parse_time, TIME_FORMATS};
 
@@ -79,26 +83,163 @@ impl Format {
 pub struct Options {
     /// `None`: [`detect`] it from the first line.
     pub format: Option<Format>,
-    /// The column or key that holds the text, as the user named it; `None`: the first of
-    /// [`ALIASES`]' names the header or the object has, case aside.
-    pub text_field: Option<String>,
-    pub id_field: Option<String>,
-    pub time_field: Option<String>,
+    /// The column (or key) the user chose for each field; a field left `None` is found by
+    /// [`ALIASES`].
+    pub mapping: Mapping,
     /// A CSV without a time column is an error (a timeline needs times), not rows without times.
     pub time_required: bool,
     /// The CSV delimiter (`b'\t'` for a `.tsv`); `None`: the header's most frequent of `,` `;` tab.
     pub delimiter: Option<u8>,
 }
 
-/// The names exports give each field, case aside, in order of preference.
-pub const ALIASES: [(&str, &[&str]); 7] = [
-    ("text", &["text", "message", "comment", "body", "content", "texte", "commentaire", "contenu", "full_text"]),
-    ("id", &["id", "message_id", "comment_id", "tweet_id", "identifiant"]),
-    ("author", &["author", "user", "username", "user_name", "name", "auteur", "from", "screen_name"]),
-    ("platform", &["platform", "network", "source", "plateforme", "réseau"]),
+impl Options {
+    /// These options with `field` read from `column` (`""`: the field is not read at all).
+    pub fn with(mut self, field: Field, column: &str) -> Options {
+        *self.mapping.get_mut(field) = Some(column.to_string());
+        self
+    }
+}
+
+/// What a message is made of, as an export's columns may hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    Text,
+    Id,
+    Author,
+    Time,
+    Platform,
+    Reach,
+    Lang,
+    /// When the message was answered (a timestamp, not a duration): the review's reply times.
+    Replied,
+}
+
+impl Field {
+    pub const ALL: [Field; 8] = [Field::Text, Field::Id, Field::Author, Field::Time, Field::Platform, Field::Reach, Field::Lang, Field::Replied];
+
+    /// `"text"`, `"id"`, … `"replied"`: the names of [`ALIASES`], [`Mapping`]'s keys and the
+    /// command line's `--NAME-field` flags.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Text => "text",
+            Field::Id => "id",
+            Field::Author => "author",
+            Field::Time => "time",
+            Field::Platform => "platform",
+            Field::Reach => "reach",
+            Field::Lang => "lang",
+            Field::Replied => "replied",
+        }
+    }
+}
+
+/// The column (CSV) or key (JSON) the user chose for each field, by its name as written (case
+/// and surrounding spaces aside). `None`: the first of [`ALIASES`]' names the input has; `""`:
+/// none, the field is not read. As the triage page sends it: `{text?, id?, author?, time?,
+/// platform?, reach?, lang?, replied?}`, `null` as `None`.
+///
+/// A CSV header without a column the user named is an error naming it and listing the header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mapping {
+    pub text: Option<String>,
+    pub id: Option<String>,
+    pub author: Option<String>,
+    pub time: Option<String>,
+    pub platform: Option<String>,
+    pub reach: Option<String>,
+    pub lang: Option<String>,
+    pub replied: Option<String>,
+}
+
+impl Mapping {
+    /// The column chosen for `field`, as given.
+    pub fn get(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::Text => &self.text,
+            Field::Id => &self.id,
+            Field::Author => &self.author,
+            Field::Time => &self.time,
+            Field::Platform => &self.platform,
+            Field::Reach => &self.reach,
+            Field::Lang => &self.lang,
+            Field::Replied => &self.replied,
+        }
+        .as_deref()
+    }
+
+    fn get_mut(&mut self, field: Field) -> &mut Option<String> {
+        match field {
+            Field::Text => &mut self.text,
+            Field::Id => &mut self.id,
+            Field::Author => &mut self.author,
+            Field::Time => &mut self.time,
+            Field::Platform => &mut self.platform,
+            Field::Reach => &mut self.reach,
+            Field::Lang => &mut self.lang,
+            Field::Replied => &mut self.replied,
+        }
+    }
+}
+
+/// The names exports give each field, case and surrounding spaces aside, in order of preference
+/// (the first a header has wins: a "Message" column is the text before a "Subject" one).
+///
+/// Besides the generic names, the column names of the tools teams export from. Where they come
+/// from (checked 2025; the tools rename columns, and an export a team customised may differ: the
+/// triage page lets the user map any column by hand):
+/// - Hootsuite Inbox 2.0 and Sparkcentral data exports (help.hootsuite.com articles 5407290386843
+///   and 7801599392411): `Conversation ID`, `Medium` (the network), `Channel`, `Channel Display
+///   Name`, `Contact Primary Identifier` (name or alias), `Created at`. Their message export's own
+///   text column is not listed in what could be read of those pages: `Message`/`Content`/`Text`
+///   are assumed.
+/// - Facebook Page Insights "Post Data" exports, carried into Meta Business Suite's content
+///   export (beckmanncollaborative.com's walk-through of the export): `Post ID`, `Permalink`,
+///   `Post Message`, `Type`. `Publish time`, `Description` (the post's text) and `Page name` are
+///   the newer Meta Business Suite names as reported by users; not confirmed from Meta's own
+///   documentation. Meta has no documented CSV export of inbox comments.
+/// - Zendesk: the ticket fields of its CSV/JSON exports and API (support.zendesk.com article
+///   4408886165402; the ticket schema: `id`, `subject`, `description`, `requester`, `created_at`,
+///   `via`). The CSV export's capitalised headers (`Requester`, `Created at`, `Subject`,
+///   `Description`) match case aside. Zendesk's "first reply time" is a duration in minutes, not
+///   when the ticket was answered: it is deliberately not a `replied` name.
+/// - Sprout Social: its Inbox reports name `First Reply Time` (a duration, not used) and its
+///   message API `text`, `network`, `from`, `created_time`; the column names of its message CSV
+///   export could not be confirmed: `Message`, `Network`, `From`, `Profile`, `Timestamp`/`Date`
+///   are covered by the generic names.
+/// - Intercom's conversation export (documented by its exporter, prodsight.ai): `message_body`,
+///   `message_created_at`, `message_author_name`, `conversation_first_response_at` (a timestamp).
+pub const ALIASES: [(&str, &[&str]); 8] = [
+    ("text", &[
+        "text", "message", "comment", "body", "content", "texte", "commentaire", "contenu", "full_text",
+        "post message", "message_body", "message body", "message text", "comment text", "comment message",
+        "description", "subject", "sujet", "objet",
+    ]),
+    ("id", &[
+        "id", "message_id", "comment_id", "tweet_id", "identifiant",
+        "message id", "comment id", "post id", "ticket id", "ticket_id", "conversation id", "conversation_id",
+    ]),
+    ("author", &[
+        "author", "user", "username", "user_name", "name", "auteur", "from", "screen_name",
+        "author name", "author_name", "message_author_name", "from name", "from_name", "sender", "sender name",
+        "contact primary identifier", "contact name", "requester", "requester name", "demandeur", "expéditeur",
+    ]),
+    ("platform", &["platform", "network", "source", "plateforme", "réseau", "medium", "social network", "channel", "canal"]),
     ("lang", &["lang", "language", "langue"]),
-    ("reach", &["reach", "followers", "followers_count", "abonnés", "abonnes"]),
-    ("time", &["time", "date", "created_at", "created", "timestamp", "datetime", "heure"]),
+    ("reach", &["reach", "followers", "followers_count", "abonnés", "abonnes", "follower count", "followers count", "audience"]),
+    ("time", &[
+        "time", "date", "created_at", "created", "timestamp", "datetime", "heure",
+        "created at", "message_created_at", "received", "received at", "publish time", "published", "sent at",
+        "date de création", "créé le",
+    ]),
+    // Timestamps of the answer only: a reply *time* that is a duration ("first reply time", in
+    // minutes) cannot be read as one, so it is not listed; `reply_time` is, as some in-house
+    // exports write a timestamp under it (a duration there is a warning per row, not a wrong time).
+    ("replied", &[
+        "replied_at", "replied at", "reply_at", "reply at", "first_reply_at", "first reply at", "responded_at", "responded at",
+        "first_response_at", "conversation_first_response_at", "reply_time", "répondu le", "repondu le", "date de réponse",
+        "date de reponse", "réponse le",
+    ]),
 ];
 
 /// The names a field goes by (see [`ALIASES`]).
@@ -116,10 +257,13 @@ pub struct Row {
     pub message: Message,
     /// The time field as written, when not blank.
     pub time: Option<String>,
+    /// When the message was answered, in milliseconds since the epoch (the `replied` field, read
+    /// by [`parse_time`]): not part of [`Message`], which is what the engine triages.
+    pub replied: Option<f64>,
 }
 
-/// `{line, id, text, author?, time?, platform?, lang?, reach?}`: what the triage page lists
-/// (`time` in milliseconds since the epoch).
+/// `{line, id, text, author?, time?, platform?, lang?, reach?, repliedAt?}`: what the triage page
+/// lists (`time` and `repliedAt` in milliseconds since the epoch).
 impl Serialize for Row {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -138,6 +282,9 @@ impl Serialize for Row {
         }
         if let Some(r) = m.reach {
             map.serialize_entry("reach", &r)?;
+        }
+        if let Some(r) = self.replied {
+            map.serialize_entry("repliedAt", &r)?;
         }
         map.end()
     }
@@ -211,7 +358,7 @@ pub fn read_bytes(bytes: &[u8], options: &Options) -> Ingested {
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// The format the start of an export looks like: `[` a JSON array, `{` JSON Lines, a first line
-/// naming a text column (one of [`ALIASES`]' or `options.text_field`) CSV, a JSON string JSON
+/// naming a text column (one of [`ALIASES`]' or the one the mapping names) CSV, a JSON string JSON
 /// Lines; anything else plain text, a message per line.
 pub fn detect(head: &[u8], options: &Options) -> Format {
     let head = String::from_utf8_lossy(head.strip_prefix(BOM).unwrap_or(head));
@@ -224,7 +371,7 @@ pub fn detect(head: &[u8], options: &Options) -> Format {
     }
     let first = head.lines().next().unwrap_or("");
     let delimiter = csv::sniff_delimiter(first.as_bytes()) as char;
-    let named = options.text_field.as_deref().map(|t| t.trim().to_lowercase());
+    let named = options.mapping.text.as_deref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
     let is_text = |cell: &str| {
         let cell = cell.trim().trim_matches('"').trim().to_lowercase();
         aliases("text").contains(&cell.as_str()) || named.as_deref() == Some(cell.as_str())
@@ -308,9 +455,9 @@ impl<R: BufRead> Reader<R> {
                 return Some(Ok(item));
             }
             let more = match &mut self.inner {
-                Inner::Lines(l) => l.step(self.format, &self.options, &mut self.pending),
+                Inner::Lines(l) => l.step(self.format, &mut |line, item, v, out| json::value(line, item, v, &self.options, out), &mut self.pending),
                 Inner::Csv(c) => c.step(&mut self.pending),
-                Inner::Json(j) => Ok(j.step(&self.options, &mut self.pending)),
+                Inner::Json(j) => Ok(j.step(&mut |line, item, v, out| json::value(line, item, v, &self.options, out), &mut self.pending)),
                 Inner::Done => Ok(false),
             };
             match more {
@@ -378,6 +525,7 @@ struct Fields {
     lang: Option<String>,
     reach: Option<String>,
     time: Option<String>,
+    replied: Option<String>,
 }
 
 impl Fields {
@@ -385,13 +533,17 @@ impl Fields {
     /// without an id, it is named `number` (its line, or its place in a JSON array).
     fn push(self, line: u64, number: u64, out: &mut VecDeque<Item>) {
         let time = non_blank(self.time);
-        let ms = time.as_deref().and_then(|t| {
-            let ms = parse_time(t);
-            if ms.is_none() {
-                out.push_back(Item::Warning(Problem { field: Some("time"), ..Problem::new(line, format!("cannot read the time {:?} (use {TIME_FORMATS}); left out", clip(t))) }));
-            }
-            ms
-        });
+        let mut read_time = |t: Option<&str>, field: &'static str, what: &str| {
+            t.and_then(|t| {
+                let ms = parse_time(t);
+                if ms.is_none() {
+                    out.push_back(Item::Warning(Problem { field: Some(field), ..Problem::new(line, format!("cannot read the {what} {:?} (use {TIME_FORMATS}); left out", clip(t))) }));
+                }
+                ms
+            })
+        };
+        let ms = read_time(time.as_deref(), "time", "time");
+        let replied = read_time(non_blank(self.replied).as_deref(), "replied", "reply time");
         let reach = non_blank(self.reach).and_then(|r| {
             let n = reach_of(&r);
             if n.is_none() {
@@ -408,7 +560,7 @@ impl Fields {
             reach,
             lang: non_blank(self.lang),
         };
-        out.push_back(Item::Row(Row { line, message, time }));
+        out.push_back(Item::Row(Row { line, message, time, replied }));
     }
 }
 
@@ -455,7 +607,7 @@ mod tests {
         ] {
             assert_eq!(detect(head.as_bytes(), &o), want, "{head:?}");
         }
-        let named = Options { text_field: Some("Corps".into()), ..Options::default() };
+        let named = Options::default().with(Field::Text, "Corps");
         assert_eq!(detect(b"id,corps\n1,a\n", &named), Format::Csv);
     }
 

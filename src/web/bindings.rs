@@ -165,13 +165,33 @@ pub fn taxonomy() -> Result<JsValue, JsValue> {
 }
 
 /// Reads an export as the command line does (`crate::ingest`): `format` is `auto`, `csv`,
-/// `jsonl`, `json` or `lines`. Returns `{format, messages: [{line, id, text, author?, time?,
-/// platform?, lang?, reach?}], errors: [{line, message}], warnings: [{line, message}]}`, `time`
-/// in milliseconds since the epoch; throws only for an unknown format.
+/// `jsonl`, `json` or `lines`; `mapping` (optional) names the column of each field, `{text?, id?,
+/// author?, time?, platform?, reach?, lang?, replied?}` (`null`/absent: found by its usual names;
+/// `""`: not read). Returns `{format, messages: [{line, id, text, author?, time?, platform?, lang?,
+/// reach?, repliedAt?}], errors: [{line, message}], warnings: [{line, message}]}`, times in
+/// milliseconds since the epoch; a mapped column the header lacks is one of `errors`. Throws only
+/// for an unknown format or a mapping that is not such an object.
 #[wasm_bindgen(js_name = ingest)]
-pub fn ingest(text: &str, format: &str) -> Result<JsValue, JsValue> {
+pub fn ingest(text: &str, format: &str, mapping: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&crate::ingest::read_str(text, &ingest_options(format, mapping)?))
+}
+
+/// The start of an export as the mapping panel shows it (`crate::ingest::preview`): `{format,
+/// delimiter, columns, rows: [[cell]], guessed: {text, id, …: column | null}, errors}`, the first
+/// few records as written. `mapping` as for `ingest`.
+#[wasm_bindgen(js_name = ingestPreview)]
+pub fn ingest_preview(text: &str, format: &str, mapping: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&crate::ingest::preview(text, &ingest_options(format, mapping)?))
+}
+
+fn ingest_options(format: &str, mapping: JsValue) -> Result<crate::ingest::Options, JsValue> {
     let format = crate::ingest::Format::from_name(format).map_err(js_error)?;
-    to_js(&crate::ingest::read_str(text, &crate::ingest::Options { format, ..Default::default() }))
+    let mapping = if mapping.is_undefined() || mapping.is_null() {
+        crate::ingest::Mapping::default()
+    } else {
+        serde_wasm_bindgen::from_value(mapping).map_err(|e| js_error(format!("ingest: bad mapping: {e}")))?
+    };
+    Ok(crate::ingest::Options { format, mapping, ..Default::default() })
 }
 
 /// The post-crisis review (`crate::review`): fed by [`Engine::triage_packed_reviewed`] or read

@@ -14,12 +14,16 @@ const MORNING = Date.parse('2026-03-02T08:00:00Z');
 const QUIET = ['Merci pour la livraison rapide !', 'Do you ship to Canada?', 'Ma commande est arrivée cassée, personne ne répond.', 'Quels sont vos horaires ?', 'Great service, thank you'];
 const BURST = ['Votre crème donne le cancer, partagez avant que ce soit supprimé !', 'Vous êtes des escrocs, vous avez volé mon argent', "Le vendeur du magasin de Lyon m'a insulté", 'Toujours pas de réponse, service nul'];
 
-/** A day as a CSV export: 60 quiet messages over five hours, then 120 in the next hour. */
+/** A day as a CSV export: 60 quiet messages over five hours, then 120 in the next hour; reply times. */
 function dayExport(dir) {
   const iso = (ms) => new Date(ms).toISOString();
-  const rows = ['id,date,text'];
-  for (let i = 0; i < 60; i++) rows.push(`q${i},${iso(MORNING + i * 5 * MINUTE)},"${QUIET[i % QUIET.length]}"`);
-  for (let i = 0; i < 120; i++) rows.push(`b${i},${iso(MORNING + 300 * MINUTE + i * MINUTE / 2)},"${BURST[i % BURST.length].replace(/"/g, '""')}"`);
+  // The morning answered in 20 minutes, the burst in 95: the export's reply times.
+  const rows = ['id,date,text,replied_at'];
+  for (let i = 0; i < 60; i++) rows.push(`q${i},${iso(MORNING + i * 5 * MINUTE)},"${QUIET[i % QUIET.length]}",${iso(MORNING + i * 5 * MINUTE + 20 * MINUTE)}`);
+  for (let i = 0; i < 120; i++) {
+    const at = MORNING + 300 * MINUTE + i * MINUTE / 2;
+    rows.push(`b${i},${iso(at)},"${BURST[i % BURST.length].replace(/"/g, '""')}",${iso(at + 95 * MINUTE)}`);
+  }
   const path = join(dir, 'day.csv');
   writeFileSync(path, rows.join('\n') + '\n');
   return path;
@@ -88,6 +92,7 @@ describe('the dashboard\'s charts and the post-crisis review', () => {
     assert.ok(spikes.some((s) => /^Misinformation: Mar 2, 2026/.test(s)), spikes.join(' | '));
     const terms = await report.locator('tr[data-category="misinformation"] td.terms').textContent();
     assert.match(terms, /\(30\)/);
+    assert.match(await report.textContent(), /180 messages answered: median 95 min, 90 % within 95 min; \d+ % within the plan's deadline\./);
     // No message text in the report: the plan's terms only (the burst's words are not all terms).
     assert.ok(!(await report.textContent()).includes('partagez avant que ce soit supprimé !'));
 

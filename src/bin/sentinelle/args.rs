@@ -3,10 +3,10 @@
 use sentinelle::ingest;
 
 pub const USAGE: &str = "usage:
-  sentinelle triage   [--plan FILE] [--format table|jsonl|csv] [--text-field NAME] [--id-field NAME]
-                      [--time-field NAME] [--agent NAME] [--link URL] [--input auto|csv|jsonl|json|lines] FILE|-
+  sentinelle triage   [--plan FILE] [--format table|jsonl|csv] [--agent NAME] [--link URL]
+                      [--input auto|csv|jsonl|json|lines] [--FIELD-field COLUMN]… FILE|-
   sentinelle timeline [--time-field NAME] [--window MINUTES] [--plan FILE] [--format table|jsonl|csv]
-                      [--text-field NAME] [--input auto|csv|jsonl|json|lines] FILE|-
+                      [--input auto|csv|jsonl|json|lines] [--FIELD-field COLUMN]… FILE|-
   sentinelle plan default
   sentinelle plan check FILE
   sentinelle train [--data DIR] [--out data/model.bin] [--report data/model.json] [--folds 10] [--bits 18]
@@ -18,6 +18,9 @@ pub const USAGE: &str = "usage:
 Reads CSV with a header row (`,`, `;` or tab), JSONL (one object per line with a \"text\" field,
 optional \"id\", \"author\", \"time\"…), a JSON array of such objects, or plain text with one message
 per line; the format is found from the file's name and first line unless --input names it.
+Each field is found by its usual column names (Message, Post Message, Description, Requester,
+Created at, Medium…) unless --FIELD-field names its column (\"\" leaves it out); FIELD is text, id,
+author, time, platform, reach, lang or replied (when the message was answered: a timestamp).
 Verdicts are a heuristic to help a person decide, not a judgement.";
 
 /// Parsed flags: `--name value` pairs and positional arguments.
@@ -62,14 +65,26 @@ impl Flags {
     }
 }
 
-/// How to read the input: `--input`, `--text-field`, `--id-field`, `--time-field`.
+/// The flags that name an input's columns: `--text-field`, `--id-field`, `--author-field`,
+/// `--time-field`, `--platform-field`, `--reach-field`, `--lang-field`, `--replied-field`.
+pub const FIELD_FLAGS: [&str; 8] = ["text-field", "id-field", "author-field", "time-field", "platform-field", "reach-field", "lang-field", "replied-field"];
+
+/// `known` and every flag of [`FIELD_FLAGS`], for [`Flags::parse`].
+pub fn with_field_flags<'a>(known: &[&'a str]) -> Vec<&'a str> {
+    let mut all = known.to_vec();
+    all.extend(FIELD_FLAGS.iter().filter(|f| !known.contains(f)));
+    all
+}
+
+/// How to read the input: `--input` and the `--NAME-field` flags (a column name; `""` leaves
+/// the field out).
 pub fn ingest_options(f: &Flags) -> Result<ingest::Options, String> {
     let format = ingest::Format::from_name(f.get("input").unwrap_or("auto")).map_err(|e| format!("--input: {e}"))?;
-    Ok(ingest::Options {
-        format,
-        text_field: f.get("text-field").map(String::from),
-        id_field: f.get("id-field").map(String::from),
-        time_field: f.get("time-field").map(String::from),
-        ..ingest::Options::default()
-    })
+    let mut options = ingest::Options { format, ..ingest::Options::default() };
+    for field in ingest::Field::ALL {
+        if let Some(column) = f.get(&format!("{}-field", field.as_str())) {
+            options = options.with(field, column);
+        }
+    }
+    Ok(options)
 }

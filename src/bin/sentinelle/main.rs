@@ -1,8 +1,8 @@
 //! `sentinelle` — the command line over the same engine as the browser extension.
 //!
 //! ```text
-//! sentinelle triage   [--plan FILE] [--format table|jsonl|csv] [--text-field NAME] [--id-field NAME]
-//!                     [--time-field NAME] [--agent NAME] [--link URL] [--input auto|csv|jsonl|json|lines] FILE|-
+//! sentinelle triage   [--plan FILE] [--format table|jsonl|csv] [--agent NAME] [--link URL]
+//!                     [--input auto|csv|jsonl|json|lines] [--FIELD-field COLUMN]… FILE|-
 //! sentinelle timeline [--time-field NAME] [--window MINUTES] [--plan FILE] [--format table|jsonl|csv] FILE|-
 //! sentinelle plan default
 //! sentinelle plan check FILE
@@ -26,7 +26,7 @@ mod input;
 mod output;
 mod timeline;
 
-use args::{ingest_options, Flags, USAGE};
+use args::{ingest_options, with_field_flags, Flags, USAGE};
 use input::{Problems, Progress};
 use output::{OutputFormat, VerdictWriter};
 use sentinelle::ingest::Row;
@@ -102,7 +102,7 @@ fn plan(args: &[String]) -> Result<bool, String> {
 }
 
 fn triage(args: &[String]) -> Result<bool, String> {
-    let f = Flags::parse(args, &["plan", "format", "text-field", "id-field", "time-field", "agent", "link", "input"])?;
+    let f = Flags::parse(args, &with_field_flags(&["plan", "format", "agent", "link", "input"]))?;
     let input = f.one_input()?;
     let format = OutputFormat::from_flag(f.get("format"))?;
     let engine = Engine::new(load_plan(f.get("plan"))?);
@@ -129,7 +129,8 @@ fn triage(args: &[String]) -> Result<bool, String> {
         progress.add(batch.len());
         Ok(())
     };
-    input::read(input, &options, &[], &mut problems, &mut sink)?;
+    // Verdicts do not use when a message was answered: an unreadable reply time is no problem here.
+    input::read(input, &options, &["replied"], &mut problems, &mut sink)?;
     out.finish().map_err(|e| format!("cannot write output: {e}"))?;
     progress.done();
     for (line, w) in warned {

@@ -1,7 +1,7 @@
 //! `timeline`: messages by the time they were posted, in windows, with the spike detector's
 //! state for each category.
 
-use crate::args::{ingest_options, Flags};
+use crate::args::{ingest_options, with_field_flags, Flags};
 use crate::input::{self, Problems};
 use crate::output::OutputFormat;
 use sentinelle::ingest::{iso, Row};
@@ -9,7 +9,7 @@ use sentinelle::{Category, Engine, Message, SpikeDetector, SpikeState, TriageOpt
 use std::io::{self, BufWriter, Write};
 
 pub fn timeline(args: &[String]) -> Result<bool, String> {
-    let f = Flags::parse(args, &["time-field", "window", "plan", "format", "text-field", "id-field", "input"])?;
+    let f = Flags::parse(args, &with_field_flags(&["window", "plan", "format", "input"]))?;
     let input = f.one_input()?;
     let time_field = f.get("time-field");
     let format = OutputFormat::from_flag(f.get("format"))?;
@@ -44,7 +44,7 @@ pub fn timeline(args: &[String]) -> Result<bool, String> {
         Ok(())
     };
     // Follower counts make severities, not counts per window.
-    input::read(input, &options, &["reach"], &mut problems, &mut sink)?;
+    input::read(input, &options, &["reach", "replied"], &mut problems, &mut sink)?;
     for line in no_time {
         problems.report(line, format!("no {:?} value; row left out of the timeline", time_field.unwrap_or("time")));
     }
