@@ -123,6 +123,8 @@ async function run({ file, text, format = 'auto', mapping, batch = DEFAULT_BATCH
 /** The start of an export, for the mapping panel (www/mapping.js). */
 async function preview({ seq, text, format = 'auto' }) {
   await started;
+  // An incident log has no columns to map: it opens the review as it is.
+  if (isIncidentLog(String(text ?? ''))) return postMessage({ type: 'preview', seq, failed: 'an incident log' });
   try {
     postMessage({ type: 'preview', seq, ...glue.ingestPreview(String(text ?? ''), format, undefined) });
   } catch (e) {

@@ -454,7 +454,10 @@ fn spikes(cfg: SpikeConfig, timed: &[(f64, Category, u32)]) -> Vec<SpikeRun> {
     }
     reports.extend(detector.finish());
     let mut runs: Vec<SpikeRun> = Vec::new();
-    let mut spiking: Vec<_> = reports.into_iter().filter(|r| r.state == SpikeState::Spike).collect();
+    // The file's first window has no history to be compared with: its messages are how the day
+    // started, not a spike (the live detector, which cannot know, may still call it one).
+    let first_window = timed.first().map(|t| (t.0 as i64).div_euclid(cfg.window_ms) * cfg.window_ms);
+    let mut spiking: Vec<_> = reports.into_iter().filter(|r| r.state == SpikeState::Spike && Some(r.start as i64) != first_window).collect();
     spiking.sort_by(|a, b| a.category.cmp(&b.category).then(a.start.total_cmp(&b.start)));
     for r in spiking {
         match runs.last_mut() {

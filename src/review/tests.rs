@@ -70,6 +70,10 @@ fn the_plans_detector_marks_the_burst_as_a_spike() {
     );
     // Nothing in the quiet morning is a spike.
     assert!(r.spikes.iter().all(|s| s.end > burst), "{:?}", r.spikes);
+    // A burst in the file's first minutes is how the day started: no history, no spike.
+    let late: Vec<Message> = day().into_iter().skip(40).collect();
+    let (c, _) = collect(&late, |_, _| None);
+    assert!(c.review().spikes.iter().all(|s| s.start > burst), "{:?}", c.review().spikes);
     // The burst is crisis risk: at least its 60 messages.
     assert!(r.crisis_risk.count >= 60 && r.crisis_risk.share >= 0.6, "{:?}", r.crisis_risk);
     // The terms that drove misinformation are the plan's, not the message's words.
