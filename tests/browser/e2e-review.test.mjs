@@ -82,6 +82,21 @@ describe('the dashboard\'s charts and the post-crisis review', () => {
     assert.ok(charts.responseBars >= 2 && charts.languageBars === 2, JSON.stringify(charts));
   });
 
+  test('the charts take the page\'s colours: dark text on light, light text on dark', async () => {
+    const textColour = () => page.evaluate(() => {
+      const fill = getComputedStyle(document.querySelector('#charts [data-chart="category-severity"] svg text')).fill;
+      const bg = getComputedStyle(document.body).backgroundColor;
+      const lum = (c) => { const [r, g, b] = c.match(/\d+/g).map(Number); return (r + g + b) / 3; };
+      return { text: lum(fill), background: lum(bg === 'rgba(0, 0, 0, 0)' ? 'rgb(255, 255, 255)' : bg) };
+    });
+    const light = await textColour();
+    assert.ok(light.text < 100 && light.background > 200, JSON.stringify(light));
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await textColour();
+    await page.emulateMedia({ colorScheme: 'light' });
+    assert.ok(dark.text > 180 && dark.background < 60, JSON.stringify(dark));
+  });
+
   test('the report: figures, the spike windows, what drove each category, in English then French', async () => {
     await page.locator('#open-review').click();
     await page.waitForSelector('#review:not([hidden]) #review-report h2');
