@@ -2,17 +2,15 @@
 // the thread, and a button that adds a new comment (to watch the extension pick up messages that
 // arrive after the page loaded). Nothing here talks to a server.
 
+import '/lib/dom.js';
+
 const now = Date.now();
 for (const time of document.querySelectorAll('time[data-ago]')) {
   time.dateTime = new Date(now - Number(time.dataset.ago) * 60_000).toISOString();
 }
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
+/** The extension's one el() (lib/dom.js), called as (tag, className, text). */
+const el = (tag, className, text) => globalThis.Sentinelle.dom.el(tag, className ? { class: className } : {}, text);
 
 function boxText(box) {
   return box instanceof HTMLTextAreaElement ? box.value : box.innerText;

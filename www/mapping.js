@@ -9,6 +9,8 @@
 // Cells and column names are the file's text, hostile as any page text: they are only ever set
 // with textContent. The panel shows for CSV and JSON; plain text has no columns.
 
+import '/lib/dom.js';
+
 const $ = (id) => document.getElementById(id);
 
 /** The fields, in the engine's order (ingest::Field), with their label's key. */
@@ -51,12 +53,8 @@ export function init({ after, translate, send }) {
   $('format').addEventListener('change', () => source && ask(source));
 }
 
-function el(tag, props = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), props);
-  if (props.role) node.setAttribute('role', props.role);
-  node.append(...children);
-  return node;
-}
+/** The extension's one el() (lib/dom.js), with the children as a list. */
+const el = (tag, props = {}, children = []) => globalThis.Sentinelle.dom.el(tag, props, ...children);
 
 /** A file was picked or dropped: preview its start. */
 export function useFile(file) {

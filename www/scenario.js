@@ -13,6 +13,7 @@
 // the story's windows are the detector's), and a day played again (Restart, or a reload) is placed
 // at least seven hours after the last one shown — a new day to the detector (beyond its six-hour
 // gap), never "late" messages from a day it has already counted.
+import '/lib/dom.js';
 import { DAY } from './scenario-day.js';
 import { localise } from './strings.js';
 
@@ -43,12 +44,8 @@ const ROWS = DAY.messages.map((row) => ({ ...row, offset: clockMs(row.at) - STAR
   .map((row, index) => ({ ...row, index }));
 const PHASES = [...DAY.phases].map((p) => ({ ...p, offset: clockMs(p.from) - START })).sort((a, b) => b.offset - a.offset);
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
+/** The extension's one el() (lib/dom.js), called as (tag, className, text). */
+const el = (tag, className, text) => globalThis.Sentinelle.dom.el(tag, className ? { class: className } : {}, text);
 
 const initials = (name) => name.replace(/[^\p{L}\s]/gu, ' ').trim().split(/\s+/).slice(0, 2).map((w) => w[0].toUpperCase()).join('') || '?';
 
