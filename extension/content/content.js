@@ -82,8 +82,9 @@
   const shown = new WeakMap(); // message → verdict shown (to keep the counts right on re-triage)
   // `resent`: batches sent again after getting no answer (the worker stopped mid-batch).
   const stats = { adapter: adapter.id, platform: adapter.platform, messages: 0, own: 0, severity: {}, category: {}, error: null, resent: 0 };
-  /** Batch names: this script's own prefix (unique per page load), then a counter. */
-  const batchPrefix = crypto.randomUUID();
+  /** Batch names: this script's own random prefix (unique per page load), then a counter.
+   * getRandomValues, not randomUUID: the latter is missing on plain-http pages. */
+  const batchPrefix = Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join('');
   let nextBatch = 1;
   /** Crisis-risk messages on the page, by key, for the popup's list (no text leaves the tab but
    * to our own popup). */
