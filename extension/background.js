@@ -18,8 +18,14 @@
  * storage at load and whenever it changes; the agent's saved plan is layered on its unlocked
  * parts, and a save that changes a locked part is refused with the path of each change.
  *
- * Crisis mode and the per-tab counts live in storage, not only in memory: Chromium stops an idle
- * service worker at any time, and a crisis does not end because the worker slept.
+ * Crisis mode, the per-tab counts and the spike detector's memory live in storage, not only in
+ * memory: Chromium stops an idle service worker at any time (even in the middle of a batch), and
+ * a crisis or a spike does not end because the worker slept. A batch is counted by the detector
+ * once: a content script that got no answer sends the same batch again, under the same name.
+ *
+ * Faults (docs/reliability/faults.md): a wasm that fails to load, or an instance that traps
+ * during triage, puts the engine out of service and says so (popup, badge, `dead` answers); the
+ * next page that asks — a reload — starts it again (`revive`).
  *
  * The wasm runs here and not in content scripts because a page's CSP can forbid compiling wasm
  * in its content scripts (ARCHITECTURE.md: every route failed under `script-src 'self'`), while
@@ -42,8 +48,9 @@ const WASM_URL = chrome.runtime.getURL('wasm/sentinelle_bg.wasm');
  * engine threw during triage: see `stop`). `spike`: the spike detector's state after the last
  * batch, as `engine.observe` returns it (`{current, closed, stats}`, src/spike.rs) plus
  * `spiking`, the categories whose current window is a spike; null before the first batch.
+ * `recovered`: `{error, time}` of the last fault the engine was started again after, else null.
  */
-const status = { state: 'loading', version: null, plan: null, custom: false, policy: null, error: null, warning: null, spike: null, crisis: { on: false, since: null, proposed: false } };
+const status = { state: 'loading', version: null, plan: null, custom: false, policy: null, error: null, warning: null, spike: null, crisis: { on: false, since: null, proposed: false }, recovered: null };
 /** The plan's `brand.names`, as `authorKey`s: messages they write are the brand's own. */
 let brandNames = new Set();
 
@@ -56,8 +63,14 @@ const LOG_MAX_WINDOWS = 7 * 24 * 6; // a week of ten-minute windows
  * the browser session, kept across worker restarts). */
 const COUNTS_KEY = 'tabRisks';
 const sessionArea = chrome.storage.session ?? chrome.storage.local;
+/** The spike detector's memory (`engine.spikeState()`, counts and times) and the names of the
+ * last batches it counted, in one value so that both are written at once. */
+const SPIKES_KEY = 'spikes';
+const COUNTED_MAX = 100; // a batch is sent again within seconds of its first try
+let counted = []; // names of the batches the detector has counted, oldest first
 let current = null; // the live Engine; replaced whole, never mutated
 let loading = null;
+let faultTime = null; // when the engine last stopped or failed to load
 
 const BADGE_DEAD = { text: '!', color: '#b42318' };
 const BADGE_SPIKE = { text: '\u2191', color: '#b54708' }; // ↑: more messages than usual
@@ -160,22 +173,40 @@ function apply(run) {
   swap(run.engine, run.custom);
 }
 
-/** Starts the engine once: the default plan first (proves the wasm works), then the saved plan
- * under the team policy. */
+/**
+ * Starts the engine: the default plan first (proves the wasm works), then the saved plan under
+ * the team policy, then the spike detector's saved memory. Once started, every caller shares it.
+ * After a failure (`error`: the wasm did not load; `stopped`: it trapped, see `stop`) the next
+ * call tries again: a page reload brings the engine back without waiting for the browser to
+ * restart the worker. Callers that only report (the popup's STATUS) do not call it then.
+ */
 function load() {
+  // Without a way to replace the instance, a trapped engine stays stopped until the browser
+  // restarts the worker (the module, and a new instance, load anew then).
+  if (status.state === 'stopped' && typeof glue.__wbg_reset_state !== 'function') return Promise.reject(new Error(status.error));
   loading ??= (async () => {
+    const fault = dead() ? { error: status.error, time: faultTime } : null;
     try {
+      if (status.state === 'stopped') revive();
+      status.state = 'loading';
       const started = await startEngine(glue, { wasm: WASM_URL });
       status.version = started.version;
       await loadPolicy();
       const { plan } = await chrome.storage.local.get('plan');
-      if (typeof plan !== 'string' && !policy) {
-        apply({ engine: started.engine, custom: false, warning: null });
-        return;
+      if (typeof plan !== 'string' && !policy) apply({ engine: started.engine, custom: false, warning: null });
+      else {
+        started.engine.free();
+        apply(planFor(plan));
       }
-      started.engine.free();
-      apply(planFor(plan));
+      status.error = null;
+      if (fault) {
+        status.recovered = fault;
+        console.warn('sentinelle: the engine started again after:', fault.error);
+      }
+      await restoreSpikes();
     } catch (e) {
+      loading = null; // the next page that asks tries again
+      faultTime = Date.now();
       status.state = 'error';
       status.error = String(e?.message ?? e);
       console.error('sentinelle: engine failed to load:', e);
@@ -184,6 +215,36 @@ function load() {
     }
   })();
   return loading;
+}
+
+/**
+ * A fresh wasm instance in place of the one that trapped. The glue's `__wbg_reset_state`
+ * (wasm-bindgen --experimental-reset-state-function, scripts/build-wasm.sh) instantiates the
+ * same compiled module anew: new linear memory, nothing of the old allocator; objects of the old
+ * instance throw if used and are never freed into the new one.
+ */
+function revive() {
+  glue.__wbg_reset_state();
+}
+
+/** The detector's memory as the last worker saved it; a plan with other spike settings starts
+ * afresh (the engine refuses the state). */
+async function restoreSpikes() {
+  const { [SPIKES_KEY]: saved } = await sessionArea.get(SPIKES_KEY);
+  await restored; // crisis mode first: a spike proposes it only when it is off
+  if (!saved || typeof saved !== 'object') return;
+  counted = Array.isArray(saved.batches) ? saved.batches.filter((b) => typeof b === 'string').slice(-COUNTED_MAX) : [];
+  if (typeof saved.state !== 'string' || !current) return;
+  try {
+    showSpike(current.restoreSpikes(saved.state));
+  } catch (e) {
+    console.warn('sentinelle: spike state not restored:', e);
+  }
+}
+
+/** The detector's memory and the batch names it counted, into session storage. */
+function saveSpikes(state) {
+  return sessionArea.set({ [SPIKES_KEY]: { state, batches: [...counted] } });
 }
 
 function swap(engine, custom) {
@@ -195,23 +256,28 @@ function swap(engine, custom) {
   brandNames = new Set((status.plan.brandNames ?? []).map(M.authorKey));
   status.custom = custom;
   // A new engine has a new detector (the plan may window and threshold differently): its
-  // baseline starts again from the next batch.
+  // baseline starts again from the next batch. Its saved memory goes too, or a worker restarted
+  // now would put the old plan's back (the engine refuses it only when the settings differ).
   status.spike = null;
+  if (old) saveSpikes(null).catch((e) => console.warn('sentinelle: spike state not cleared:', e));
   showBadge();
 }
 
 /**
- * The engine threw during triage: out of service until the worker restarts.
+ * The engine threw during triage: out of service until a page asks again.
  *
- * Why not rebuild it (a plan save would make a fresh `new glue.Engine`)? The exception may be a
- * trap of the wasm instance itself (`WebAssembly.RuntimeError`: out-of-bounds access, a panic
- * turned into `unreachable`), which leaves its linear memory — the allocator, every engine in it —
- * in an unknown state; a new engine would live in that same memory. So a stopped engine stays
- * stopped, nothing in the instance is called again (not even `free`), and every request is
- * answered "dead" at once. A fresh instance comes with a fresh worker: the browser restarts an
- * idle service worker (Chromium) or the extension is reloaded, and the module loads anew.
+ * Why not rebuild it at once (a plan save would make a fresh `new glue.Engine`)? The exception
+ * may be a trap of the wasm instance itself (`WebAssembly.RuntimeError`: out-of-bounds access, a
+ * panic turned into `unreachable`), which leaves its linear memory — the allocator, every engine
+ * in it — in an unknown state; a new engine would live in that same memory. So nothing in the
+ * instance is called again (not even `free`), and the pages that asked are answered "dead": they
+ * take their chips down and stop. The next request that needs the engine — a page reloaded, a
+ * plan saved — gets a fresh instance (`load` → `revive`). A message that traps the engine every
+ * time costs one batch per reload, never a loop: the page that sent it has stopped asking.
  */
 function stop(e) {
+  loading = null;
+  faultTime = Date.now();
   status.state = 'stopped';
   status.error = `${e?.name ?? 'Error'}: ${String(e?.message ?? e)}`;
   status.spike = null;
@@ -261,8 +327,23 @@ const restored = (async () => {
   showBadge();
 })();
 
+/**
+ * Writes to the incident log one at a time: each reads the log and writes it back, and two
+ * batches (two tabs, or one page's batches of MAX_BATCH) interleaving would lose one's counts.
+ */
+let logQueue = Promise.resolve();
+function serialLog(work) {
+  const next = logQueue.then(work, work);
+  logQueue = next.catch(() => {});
+  return next;
+}
+
 /** Counts per category per ten-minute window into the incident log (the post-crisis review). */
-async function logEvents(events) {
+function logEvents(events) {
+  return serialLog(() => writeEvents(events));
+}
+
+async function writeEvents(events) {
   const { [LOG_KEY]: log = { windows: {}, crisis: [] } } = await chrome.storage.local.get(LOG_KEY);
   for (const e of events) {
     const w = String(Math.floor(e.time / LOG_WINDOW_MS) * LOG_WINDOW_MS);
@@ -278,9 +359,11 @@ async function setCrisis(on) {
   await restored;
   const since = on ? (status.crisis.on ? status.crisis.since : Date.now()) : null;
   status.crisis = { on, since, proposed: !on && (status.spike?.spiking.length ?? 0) > 0 };
-  const { [LOG_KEY]: log = { windows: {}, crisis: [] } } = await chrome.storage.local.get(LOG_KEY);
-  log.crisis.push({ on, time: Date.now() });
-  await chrome.storage.local.set({ [CRISIS_KEY]: { on, since }, [LOG_KEY]: log });
+  await serialLog(async () => {
+    const { [LOG_KEY]: log = { windows: {}, crisis: [] } } = await chrome.storage.local.get(LOG_KEY);
+    log.crisis.push({ on, time: Date.now() });
+    await chrome.storage.local.set({ [CRISIS_KEY]: { on, since }, [LOG_KEY]: log });
+  });
   showBadge();
 }
 
@@ -311,22 +394,36 @@ async function onTriage(msg) {
     if (mine) own.push(m.id);
     return !mine;
   });
+  // A batch sent again because its first try got no answer (the worker was stopped mid-batch)
+  // is triaged again but not counted again, if the stopped worker had already counted it.
+  const fresh = !msg.batch || !counted.includes(msg.batch);
   let verdicts;
-  let events;
+  let events = null;
+  let spikes = null;
   try {
     verdicts = triage(engine, incoming, opts);
-    // Time and flagged categories only: the detector never sees a word of the messages.
-    const now = Date.now();
-    events = verdicts.map((v, i) => {
-      const time = incoming[i]?.time;
-      return { time: Number.isFinite(time) ? time : now, categories: v.categories.map((c) => c.category) };
-    });
-    showSpike(engine.observe(events));
+    if (fresh) {
+      // Time and flagged categories only: the detector never sees a word of the messages.
+      const now = Date.now();
+      events = verdicts.map((v, i) => {
+        const time = incoming[i]?.time;
+        return { time: Number.isFinite(time) ? time : now, categories: v.categories.map((c) => c.category) };
+      });
+      showSpike(engine.observe(events));
+      spikes = engine.spikeState();
+    }
   } catch (e) {
     stop(e);
     return deadAnswer();
   }
-  await logEvents(events).catch((e) => console.warn('sentinelle: incident log not written:', e));
+  if (fresh) {
+    if (msg.batch) counted = [...counted, msg.batch].slice(-COUNTED_MAX);
+    // Saved before the answer: a verdict the page shows is one the next worker has counted.
+    await Promise.all([
+      saveSpikes(spikes).catch((e) => console.warn('sentinelle: spike state not saved:', e)),
+      logEvents(events).catch((e) => console.warn('sentinelle: incident log not written:', e)),
+    ]);
+  }
   return { ok: true, verdicts, own };
 }
 
@@ -474,7 +571,9 @@ async function onPage(msg) {
     case T.ADAPTER_REMOVE:
       return removeAdapter(msg.host);
     case T.STATUS:
-      await load().catch(() => {});
+      // Reports, never revives: after a fault the popup says what happened, and the page's
+      // reload (or a plan save) is what starts the engine again.
+      if (!dead()) await load().catch(() => {});
       return { ok: true, status: { ...status } };
     case T.PLAN_GET: {
       await load();

@@ -34,7 +34,11 @@ size() { printf '%8d B raw  %8d B gzip' "$(wc -c <"$1")" "$(gzip -9 -c "$1" | wc
 echo "cargo:        $(size "$WASM")  $WASM" >&2
 
 rm -rf "$OUT.tmp" && mkdir -p "$OUT.tmp"
-wasm-bindgen --target web --out-dir "$OUT.tmp" --out-name sentinelle "$WASM"
+# --experimental-reset-state-function: the glue gets `__wbg_reset_state()`, which replaces a wasm
+# instance that trapped with a fresh one from the same compiled module (objects of the old
+# instance then throw instead of touching the new memory). The background uses it to recover
+# from a trap without waiting for the browser to restart its service worker (background.js `revive`).
+wasm-bindgen --target web --experimental-reset-state-function --out-dir "$OUT.tmp" --out-name sentinelle "$WASM"
 echo "wasm-bindgen: $(size "$OUT.tmp/sentinelle_bg.wasm")" >&2
 
 # wasm-opt: npm binaryen (pinned in package.json) first, then a system one if it is recent enough.

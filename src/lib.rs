@@ -67,7 +67,7 @@ pub mod document {
 
 pub use plan::{Plan, PlanError, PlanErrors, DEFAULT_PLAN_JSON};
 pub use reply::{Reply, ReplyContext};
-pub use spike::{SpikeConfig, SpikeDetector, SpikeState, SpikeStats, WindowReport};
+pub use spike::{SpikeConfig, SpikeDetector, SpikeSnapshot, SpikeState, SpikeStats, WindowReport};
 pub use taxonomy::{Category, Lang, Response, Severity, Signal};
 pub use triage::{CategoryScore, Engine, Evidence, Message, SignalEvidence, TriageOptions, Verdict};
 

@@ -13,6 +13,10 @@
 //!   skipped are *not* taken as silence (the baseline would collapse and every next window would be
 //!   a spike). A run of messages far *behind* the newest is a clock set back: the detector
 //!   re-anchors on them instead of dropping everything that follows.
+//!
+//! A host that can be stopped between batches (the extension's service worker: the browser stops
+//! it whenever it likes) keeps the detector's memory as a [`SpikeSnapshot`] and restores it, so a
+//! spike does not end because the host slept.
 
 use crate::taxonomy::Category;
 use serde::{Deserialize, Serialize};
@@ -65,7 +69,8 @@ pub struct SpikeStats {
 }
 
 /// Spike detection settings, in the engine's units.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SpikeConfig {
     pub window_ms: i64,
     pub baseline_windows: u32,
@@ -281,6 +286,106 @@ impl SpikeDetector {
     }
 }
 
+/// The format [`SpikeSnapshot`] writes; a snapshot of another format is refused, not guessed at.
+const SNAPSHOT_FORMAT: u32 = 1;
+
+/// Everything a [`SpikeDetector`] has counted and learned, as plain data (serde, `camelCase`): the
+/// open windows' counts, the baseline, the newest time, the counters. Counts and times only —
+/// the detector never sees text. Counters are keyed by category name, not by position, so a
+/// snapshot cannot shift onto other categories; the settings travel with it, so it is never
+/// restored into a detector that windows or thresholds differently.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SpikeSnapshot {
+    format: u32,
+    settings: SpikeConfig,
+    open: Vec<OpenWindow>,
+    baseline: Counters<f32>,
+    learned: u32,
+    newest: Option<i64>,
+    closed_to: Option<i64>,
+    far_behind: Vec<(i64, Vec<Category>)>,
+    closed: Vec<WindowReport>,
+    stats: SpikeStats,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct OpenWindow {
+    /// The window's index: its start is `window × window_ms`.
+    window: i64,
+    counts: Counters<u32>,
+}
+
+/// One counter per category (zero ones left out) and the count of all messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Counters<T> {
+    all: T,
+    categories: BTreeMap<Category, T>,
+}
+
+impl<T: Copy + Default + PartialEq> Counters<T> {
+    fn from_table(table: &[T; COUNTS]) -> Counters<T> {
+        let categories = Category::ALL.iter().filter(|c| table[c.index()] != T::default()).map(|&c| (c, table[c.index()])).collect();
+        Counters { all: table[ALL], categories }
+    }
+
+    fn to_table(&self) -> [T; COUNTS] {
+        let mut table = [T::default(); COUNTS];
+        for (c, &v) in &self.categories {
+            table[c.index()] = v;
+        }
+        table[ALL] = self.all;
+        table
+    }
+}
+
+impl SpikeDetector {
+    /// The detector's state, to restore with [`SpikeDetector::restore`] in another process.
+    pub fn snapshot(&self) -> SpikeSnapshot {
+        SpikeSnapshot {
+            format: SNAPSHOT_FORMAT,
+            settings: self.cfg,
+            open: self.open.iter().map(|(&window, counts)| OpenWindow { window, counts: Counters::from_table(counts) }).collect(),
+            baseline: Counters::from_table(&self.baseline),
+            learned: self.learned,
+            newest: self.newest,
+            closed_to: self.closed_to,
+            far_behind: self.far_behind.clone(),
+            closed: self.closed.clone(),
+            stats: self.stats,
+        }
+    }
+
+    /// The detector a [`SpikeDetector::snapshot`] was taken of, for settings `cfg`. It then reports
+    /// exactly what the original would have. Refused (and the caller starts afresh) when the
+    /// snapshot is of another format or was taken under other settings: a baseline learned over
+    /// ten-minute windows means nothing over five-minute ones.
+    pub fn restore(cfg: SpikeConfig, snapshot: SpikeSnapshot) -> crate::Result<SpikeDetector> {
+        if snapshot.format != SNAPSHOT_FORMAT {
+            return Err(crate::Error::invalid(format!("spike snapshot: format {} (this engine reads {SNAPSHOT_FORMAT})", snapshot.format)));
+        }
+        if snapshot.settings != cfg {
+            return Err(crate::Error::invalid("spike snapshot: taken under other spike settings (the plan changed)"));
+        }
+        if snapshot.learned > cfg.baseline_windows {
+            return Err(crate::Error::invalid("spike snapshot: more windows learned than the baseline holds"));
+        }
+        Ok(SpikeDetector {
+            cfg,
+            open: snapshot.open.iter().map(|w| (w.window, w.counts.to_table())).collect(),
+            baseline: snapshot.baseline.to_table(),
+            learned: snapshot.learned,
+            newest: snapshot.newest,
+            closed_to: snapshot.closed_to,
+            far_behind: snapshot.far_behind,
+            closed: snapshot.closed,
+            stats: snapshot.stats,
+        })
+    }
+}
+
 fn round2(x: f32) -> f32 {
     (x * 100.0).round() / 100.0
 }
@@ -393,5 +498,109 @@ mod tests {
         assert!(d.stats().late <= 4, "{:?}", d.stats());
         let counted: u32 = r.iter().filter(|r| r.category.is_none()).map(|r| r.count).sum();
         assert_eq!(counted as u64 + d.stats().late, 3 * (48 + 12 + 12));
+    }
+
+    /// A messy stream: a quiet start, a burst, late and out-of-order messages, a forward clock
+    /// jump, then a clock set back (the backward-jump run straddles some split points).
+    fn messy_stream() -> Vec<(f64, Vec<Category>)> {
+        let mut out = Vec::new();
+        for i in 0..40 {
+            out.push((i as f64 * 7.0 * MIN, vec![C]));
+        }
+        let t0 = 280.0 * MIN;
+        for i in 0..25 {
+            out.push((t0 + i as f64 * 20_000.0, vec![Category::DefamationRisk, C]));
+        }
+        out.push((t0 - 15.0 * MIN, vec![Category::Abuse])); // late, still counted
+        out.push((t0 - 60.0 * MIN, vec![Category::Abuse])); // too late
+        let jump = t0 + 9.0 * 60.0 * MIN;
+        for i in 0..10 {
+            out.push((jump + i as f64 * 3.0 * MIN, vec![Category::Threat]));
+        }
+        for i in 0..8 {
+            out.push((t0 + i as f64 * MIN, vec![C])); // the clock set back
+        }
+        out
+    }
+
+    fn through_json(d: &SpikeDetector) -> SpikeDetector {
+        let json = serde_json::to_string(&d.snapshot()).unwrap();
+        let snapshot: SpikeSnapshot = serde_json::from_str(&json).unwrap();
+        assert_eq!(snapshot, d.snapshot(), "the snapshot survives JSON exactly");
+        SpikeDetector::restore(cfg(), snapshot).unwrap()
+    }
+
+    #[test]
+    fn a_restored_detector_reports_what_an_uninterrupted_one_does() {
+        let stream = messy_stream();
+        let mut whole = SpikeDetector::new(cfg());
+        let mut whole_taken = Vec::new();
+        let mut whole_live = Vec::new();
+        for (t, c) in &stream {
+            whole.observe(*t, c);
+            whole_taken.extend(whole.take_closed());
+            whole_live.push((whole.current(), whole.spiking()));
+        }
+        whole_taken.extend(whole.finish());
+        assert!(whole_taken.iter().any(|r| r.state == SpikeState::Spike), "the stream has a spike to keep");
+        assert_eq!((whole.stats().forward_jumps, whole.stats().backward_jumps), (1, 1), "{:?}", whole.stats());
+        // Restarted before every message (the worst a host can do), and once, at every point.
+        for every in [true, false] {
+            for split in 0..=stream.len() {
+                let mut d = SpikeDetector::new(cfg());
+                let mut taken = Vec::new();
+                let mut live = Vec::new();
+                for (i, (t, c)) in stream.iter().enumerate() {
+                    if every || i == split {
+                        d = through_json(&d);
+                    }
+                    d.observe(*t, c);
+                    taken.extend(d.take_closed());
+                    live.push((d.current(), d.spiking()));
+                }
+                taken.extend(d.finish());
+                assert_eq!(taken, whole_taken, "closed windows, restarted at {split} (every: {every})");
+                assert_eq!(live, whole_live, "live state, restarted at {split} (every: {every})");
+                assert_eq!(d.stats(), whole.stats());
+                if every {
+                    break;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reports_not_yet_taken_survive_a_restore() {
+        let mut d = SpikeDetector::new(cfg());
+        for i in 0..5 {
+            d.observe(i as f64 * 10.0 * MIN, &[C]);
+        }
+        let mut restored = through_json(&d);
+        assert_eq!(restored.take_closed(), d.take_closed());
+    }
+
+    #[test]
+    fn a_snapshot_is_refused_under_other_settings_or_another_format() {
+        let mut d = SpikeDetector::new(cfg());
+        d.observe(0.0, &[C]);
+        let other = SpikeConfig { window_ms: 5 * 60_000, ..cfg() };
+        let e = SpikeDetector::restore(other, d.snapshot()).unwrap_err();
+        assert!(e.to_string().contains("other spike settings"), "{e}");
+        let mut json: serde_json::Value = serde_json::to_value(d.snapshot()).unwrap();
+        json["format"] = 99.into();
+        let e = SpikeDetector::restore(cfg(), serde_json::from_value(json).unwrap()).unwrap_err();
+        assert!(e.to_string().contains("format 99"), "{e}");
+        // An unknown category name is not read as another one.
+        let mut json: serde_json::Value = serde_json::to_value(d.snapshot()).unwrap();
+        json["open"][0]["counts"]["categories"] = serde_json::json!({ "no_such_category": 1 });
+        assert!(serde_json::from_value::<SpikeSnapshot>(json).is_err());
+    }
+
+    #[test]
+    fn a_snapshot_names_its_counters_and_holds_no_text() {
+        let mut d = SpikeDetector::new(cfg());
+        d.observe(0.0, &[Category::DefamationRisk]);
+        let json = serde_json::to_string(&d.snapshot()).unwrap();
+        assert!(json.contains(r#""categories":{"defamation_risk":1}"#), "{json}");
     }
 }

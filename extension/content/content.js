@@ -18,8 +18,14 @@
  * the total on the toolbar badge; the popup lists those messages and can scroll to one.
  *
  * When the background answers `dead: true` (its engine stopped, or never loaded), this script
- * stops for good: no retry timer, no observer, marked `error` until the page is reloaded. A dead
- * engine stays dead for the life of the background, so every retry would only be noise.
+ * takes its chips down (no verdict is left standing that a dead engine can no longer update) and
+ * stops for good: no retry timer, no observer, marked `error` until the page is reloaded — the
+ * reload is what starts the engine again (background.js `load`), so a retry from here would only
+ * be noise, or a loop on a message that traps the engine every time.
+ *
+ * A batch that gets no answer at all (the browser stopped the service worker mid-batch) is sent
+ * again, the same batch under the same name, after a short wait that doubles up to RETRY_MS:
+ * the worker that wakes counts it in the spike detector once and answers it once.
  */
 (async () => {
   'use strict';
@@ -67,12 +73,19 @@
   const GIVE_UP_MS = 30_000;
   /** After a failed batch, wait this long before asking again (a live page mutates constantly). */
   const RETRY_MS = 30_000;
+  /** The first wait before sending a batch that got no answer again; it doubles up to RETRY_MS. */
+  const RESEND_MS = 250;
 
   const pending = new Set(); // nodes to scan
   const seen = new WeakSet(); // messages sent or answered (WeakSet: virtualised lists drop nodes)
   const cards = new WeakMap(); // message → its card element
   const shown = new WeakMap(); // message → verdict shown (to keep the counts right on re-triage)
-  const stats = { adapter: adapter.id, platform: adapter.platform, messages: 0, own: 0, severity: {}, category: {}, error: null };
+  // `resent`: batches sent again after getting no answer (the worker stopped mid-batch).
+  const stats = { adapter: adapter.id, platform: adapter.platform, messages: 0, own: 0, severity: {}, category: {}, error: null, resent: 0 };
+  /** Batch names: this script's own random prefix (unique per page load), then a counter.
+   * getRandomValues, not randomUUID: the latter is missing on plain-http pages. */
+  const batchPrefix = Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join('');
+  let nextBatch = 1;
   /** Crisis-risk messages on the page, by key, for the popup's list (no text leaves the tab but
    * to our own popup). */
   const risks = new Map(); // key → {el, primary, severity}
@@ -161,23 +174,33 @@
     return message;
   }
 
-  async function send(batch) {
+  async function send(batch, name = `${batchPrefix}:${nextBatch++}`, wait = RESEND_MS) {
+    if (stopped) return; // a resend timer that outlived the engine
     let answer;
     try {
-      answer = await chrome.runtime.sendMessage({ type: M.ContentToBackground.TRIAGE, messages: batch.map((b) => b.message) });
+      answer = await chrome.runtime.sendMessage({ type: M.ContentToBackground.TRIAGE, batch: name, messages: batch.map((b) => b.message) });
     } catch (e) {
-      answer = { ok: false, error: String(e?.message ?? e) };
+      answer = { ok: false, error: String(e?.message ?? e), unanswered: true };
     }
+    answer ??= { ok: false, error: 'no answer from the background', unanswered: true };
     if (stopped) return;
-    if (!answer?.ok) {
-      stats.error = answer?.error ?? 'no answer from the background';
-      html.dataset.sentinelle = 'error';
-      if (answer?.dead || !chrome.runtime?.id) {
+    if (!answer.ok) {
+      stats.error = answer.error ?? 'no answer from the background';
+      if (answer.dead || !chrome.runtime?.id) {
         // The engine is out of service, or the extension was reloaded or removed (this script
         // is orphaned): either way, for good.
+        html.dataset.sentinelle = 'error';
         stop();
+        takeDown();
         return;
       }
+      if (answer.unanswered) {
+        // The worker stopped before answering: the same batch again, once it has woken.
+        stats.resent += 1;
+        setTimeout(() => send(batch, name, Math.min(wait * 2, RETRY_MS)), wait);
+        return;
+      }
+      html.dataset.sentinelle = 'error';
       pausedUntil = Date.now() + RETRY_MS;
       for (const { el } of batch) {
         seen.delete(el);
@@ -277,14 +300,22 @@
 
   function untaught() {
     stop();
+    takeDown();
+    html.dataset.sentinelle = 'off';
+  }
+
+  /** Every chip and mark of ours off the page, the counts to zero (the badge's too). */
+  function takeDown() {
     for (const el of document.querySelectorAll(adapter.message)) {
       cards.get(el)?.remove();
+      cards.delete(el);
+      shown.delete(el);
       delete el.dataset.sentinellePrimary;
       delete el.dataset.sentinelleSeverity;
     }
+    Object.assign(stats, { messages: 0, severity: {}, category: {} });
     risks.clear();
     reportCounts();
-    html.dataset.sentinelle = 'off';
   }
 
   /** The focused message's card opens with Alt+Shift+S (the chip is also in the tab order). */

@@ -28,6 +28,13 @@ async function showEngine() {
   if (s.plan) $('plan').textContent = t(s.policy?.fromPolicy ? 'popupPlanPolicy' : s.custom ? 'popupPlanCustom' : 'popupPlanDefault', [s.plan.name]);
   $('engine-error').hidden = !s.error;
   $('engine-error').textContent = s.error ?? '';
+  // Stopped or not loaded: a page that asks again (a reload) starts it (background.js `load`).
+  $('engine-restart').hidden = !(s.state === 'stopped' || s.state === 'error');
+  const recovered = s.state === 'ready' && s.recovered;
+  $('engine-recovered').hidden = !recovered;
+  $('engine-recovered').textContent = recovered
+    ? t('popupEngineRecovered', [new Date(s.recovered.time).toLocaleTimeString(i18n.uiLanguage(), { hour: '2-digit', minute: '2-digit' }), s.recovered.error])
+    : '';
   $('engine-warning').hidden = !s.warning;
   $('engine-warning').textContent = s.warning ?? '';
   showSpikes(s.spike);
@@ -119,8 +126,9 @@ async function showTab() {
   $('category-counts').replaceChildren(...items.category);
   $('tab-own').hidden = !stats.own;
   $('tab-own').textContent = stats.own ? t('popupOwnSkipped', [String(stats.own)]) : '';
-  // A supported site where the adapter finds nothing: the platform's layout may have moved.
-  const nothing = stats.messages === 0 && stats.own === 0 && stats.adapter !== 'generic';
+  // A supported site where the adapter finds nothing: the platform's layout may have moved. Not
+  // when the page stopped on an error (its chips were taken down: that is not the layout).
+  const nothing = stats.messages === 0 && stats.own === 0 && !stats.error && stats.adapter !== 'generic';
   $('tab-nothing').hidden = !nothing;
   $('tab-nothing').textContent = nothing ? t('popupAdapterNothing', [stats.adapter]) : '';
   const risks = stats.risks ?? [];

@@ -72,14 +72,25 @@ impl Engine {
         for e in &events {
             self.spikes.observe(e.time, &e.categories);
         }
-        #[derive(Serialize)]
-        struct State {
-            current: Vec<crate::WindowReport>,
-            closed: Vec<crate::WindowReport>,
-            stats: crate::SpikeStats,
-        }
-        let closed = self.spikes.take_closed();
-        to_js(&State { current: self.spikes.current(), closed, stats: self.spikes.stats() })
+        self.spike_view()
+    }
+
+    /// The spike detector's memory as JSON (`crate::SpikeSnapshot`: counts and times, no text),
+    /// for a host that may be stopped between batches to keep and give back to
+    /// [`Engine::restore_spikes`].
+    #[wasm_bindgen(js_name = spikeState)]
+    pub fn spike_state(&self) -> Result<String, JsValue> {
+        serde_json::to_string(&self.spikes.snapshot()).map_err(js_error)
+    }
+
+    /// Puts back the detector's memory that [`Engine::spike_state`] gave, and returns its live
+    /// state as [`Engine::observe`] does. Throws (and the detector is left as it was) for a state
+    /// that does not parse, or was taken under other spike settings: the plan changed since.
+    #[wasm_bindgen(js_name = restoreSpikes)]
+    pub fn restore_spikes(&mut self, json: &str) -> Result<JsValue, JsValue> {
+        let snapshot: crate::SpikeSnapshot = serde_json::from_str(json).map_err(|e| js_error(format!("restoreSpikes: {e}")))?;
+        self.spikes = SpikeDetector::restore(self.core.plan().spike(), snapshot).map_err(js_error)?;
+        self.spike_view()
     }
 
     /// [`Engine::triage_packed`], and every verdict into `review` (the post-crisis review) with
@@ -104,6 +115,18 @@ impl Engine {
 }
 
 impl Engine {
+    /// The detector's live state, `{current, closed, stats}`; the closed windows' reports are taken.
+    fn spike_view(&mut self) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct State {
+            current: Vec<crate::WindowReport>,
+            closed: Vec<crate::WindowReport>,
+            stats: crate::SpikeStats,
+        }
+        let closed = self.spikes.take_closed();
+        to_js(&State { current: self.spikes.current(), closed, stats: self.spikes.stats() })
+    }
+
     fn batch_and_options(&self, batch: JsValue, options: JsValue) -> Result<(Vec<Message>, TriageOptions), JsValue> {
         let batch: Vec<Message> = serde_wasm_bindgen::from_value(batch).map_err(|e| js_error(format!("triage: bad batch: {e}")))?;
         let mut opts: TriageOptions = if options.is_undefined() || options.is_null() {

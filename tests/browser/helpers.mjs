@@ -149,3 +149,64 @@ export async function insertFirstReply(host) {
   // Done when the card reports the outcome (Insert selects the placeholder after the text lands).
   await host.locator('.status').filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
 }
+
+/**
+ * Adds a comment to a demo-style inbox (`#comment-list` in a `[data-inbox]` page) without waiting
+ * for its verdict: `{id, text, author?, time?}`, `time` an ISO date for its `<time datetime>` (the
+ * spike detector then counts it at that time, not at the clock's).
+ */
+export async function addComment(page, comment) {
+  await page.evaluate(({ id, text, author, time }) => {
+    const thread = document.createElement('section');
+    thread.dataset.thread = '';
+    const message = document.createElement('div');
+    message.className = 'message';
+    message.dataset.message = '';
+    message.dataset.messageId = id;
+    if (author) {
+      const a = document.createElement('span');
+      a.className = 'author';
+      a.textContent = author;
+      message.append(a);
+    }
+    if (time) {
+      const t = document.createElement('time');
+      t.dateTime = time;
+      message.append(t);
+    }
+    const p = document.createElement('p');
+    p.className = 'message-text';
+    p.textContent = text;
+    message.append(p);
+    thread.append(message);
+    document.getElementById('comment-list').prepend(thread);
+  }, comment);
+}
+
+/** Resolves once the message `id` has a verdict (or is marked the brand's own). */
+export async function waitVerdict(page, id, timeout = 20_000) {
+  await page.waitForFunction((id) => {
+    const el = document.querySelector(`[data-message-id="${id}"]`);
+    return el?.dataset.sentinellePrimary || el?.dataset.sentinelleOwn;
+  }, id, { timeout });
+}
+
+/**
+ * The extension's service worker as it runs now: after the browser stopped one, the next event
+ * starts another, which Playwright reports as a new Worker. Resolves the first that answers.
+ */
+export async function liveWorker(context, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const w of context.serviceWorkers().reverse()) {
+      try {
+        await w.evaluate(() => 1);
+        return w;
+      } catch {
+        // stopped: its successor may not be listed yet
+      }
+    }
+    if (Date.now() > deadline) throw new Error('no live service worker');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

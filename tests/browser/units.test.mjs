@@ -42,7 +42,10 @@ describe('messages between the parts', () => {
   test('a triage batch is accepted only in its exact shape', () => {
     assert.ok(M.isContentToBackground({ type: 'triage', messages: [msg(), msg({ author: 'A', time: 1, reach: 10, platform: 'x' })] }));
     assert.ok(M.isContentToBackground({ type: 'triage', messages: [] }));
+    assert.ok(M.isContentToBackground({ type: 'triage', batch: 'a1b2:3', messages: [msg()] }));
     const bad = [
+      { type: 'triage', batch: 7, messages: [] }, { type: 'triage', batch: '', messages: [] },
+      { type: 'triage', batch: 'x'.repeat(101), messages: [] },
       null, 'triage', [], { type: 'triage' }, { type: 'triage', messages: {} },
       { type: 'triage', messages: [msg({ id: 1 })] },
       { type: 'triage', messages: [msg({ text: 42 })] },
