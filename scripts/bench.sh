@@ -6,7 +6,8 @@
 # Run it on a quiet machine: every contender is timed on one core, and a busy one skews the ratios.
 source "$(dirname "$0")/lib.sh"
 
-bash scripts/setup.sh --test
+bash scripts/setup.sh
+[ -x /usr/bin/chromium ] || apt_install chromium   # the wasm and extension benchmarks' browser
 have taskset || apt_install util-linux
 [ -x /usr/bin/time ] || apt_install time
 
