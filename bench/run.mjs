@@ -309,8 +309,9 @@ Answers checked: ${checked}${predict.sentinelle ? `; predict-only: ours ${predic
   its F1 here is in-sample and flatters it; the cross-validated figures are in
   [data/MODEL_CARD.md](../data/MODEL_CARD.md). The peers never saw these sets.
 - **Wasm in Chromium**: the corpus through \`extension/lib/engine.js\`'s batch call in a page of
-  headless Chromium (\`bench/browser.mjs\`), with the extension's options; the median of 3 passes
-  after a warm-up. Instantiation: fetching, compiling and instantiating the wasm, then building the
+  headless Chromium (\`bench/browser.mjs\`), with the extension's options (no map of every
+  category's score, which the CLI's JSONL carries: the ratio to native predict-only is close to,
+  not exactly, like for like); the median of 3 passes after a warm-up. Instantiation: fetching, compiling and instantiating the wasm, then building the
   engine (the default plan and the model).
 - **Extension**: the built \`dist/chrome\` on \`bench/fixtures/scroll.html\`, ${extension ? `${extension.messages.toLocaleString('en-US')} messages` : 'the fixture'}
   (500 at load, then ten scrolls to the end that each add the next ones), against the same page
@@ -324,7 +325,7 @@ Answers checked: ${checked}${predict.sentinelle ? `; predict-only: ours ${predic
   \`scripts/bench.sh\` only. profanity-check is its maintained fork **alt-profanity-check**: the 2019
   original installs on Python 3.11 but cannot import with any scikit-learn that builds there.
 
-Reproduce: \`make bench\` (about ten minutes at 50,000 messages on two cores). Spark, past one machine: [SCALE.md](SCALE.md).
+Reproduce: \`make bench\` (10 to 15 minutes at 50,000 messages; bad-words and VADER take most of it). Spark, past one machine: [SCALE.md](SCALE.md).
 `;
 const outFile = process.env.BENCH_OUT || path.join(ROOT, 'docs/PERFORMANCE.md');
 if (outFile !== '-') {
