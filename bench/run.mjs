@@ -295,7 +295,8 @@ Answers checked: ${checked}${predict.sentinelle ? `; predict-only: ours ${predic
   the median wall time; peak memory is the largest maximum RSS (\`/usr/bin/time\`).
 - **Predict-only**: the classify loop alone, in the same process, after a warm-up pass; the median of
   3 passes. Ours: \`target/release/examples/bench --corpus corpus.jsonl\` (the engine's batch call
-  with the CLI's options, no parsing or writing); p50 and p99 are each message triaged alone.
+  in the CLI's batches of 512, with its options, no parsing or writing); p50 and p99 are each
+  message triaged alone.
 - **× leo-profanity en**: throughput divided by leo-profanity's (English list) in the same run; above 1 is faster.
 - **F1**: on the binary labels of each set (in brackets: what counts as positive), over every row
   of \`../shared/data\`. What each contender's "flag" is: leo-profanity, obscenity and bad-words,
