@@ -7,7 +7,7 @@
 //! With `--corpus FILE` (JSONL, `id` and `text`; what bench/run.mjs writes to target/bench/corpus.jsonl)
 //! it times instead the triage alone, as `sentinelle triage` runs it but without reading, parsing
 //! or writing: the corpus in the CLI's batches of 512 (a warm-up, then the median of 3), and each
-//! message in a batch of its own for the p50 and p99 latency. Prints one JSON line for the harness, after the
+//! message in a batch of its own for the p50, p99 and mean latency. Prints one JSON line for the harness, after the
 //! same check of the answer.
 
 mod common;
@@ -101,6 +101,6 @@ fn corpus(path: &str) {
     }
     println!(
         "{}",
-        serde_json::json!({ "messages": batch.len(), "bytes": bytes, "ms": runs[1] * 1e3, "p50_us": pct(0.50), "p99_us": pct(0.99), "checked": checked })
+        serde_json::json!({ "messages": batch.len(), "bytes": bytes, "ms": runs[1] * 1e3, "p50_us": pct(0.50), "p99_us": pct(0.99), "mean_us": each.iter().sum::<f64>() / each.len() as f64, "checked": checked })
     );
 }

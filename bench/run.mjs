@@ -233,7 +233,7 @@ if (predict.sentinelle) {
   const pr = (c) => (predict[c.id] ? (corpus.length / predict[c.id].ms) * 1000 : null);
   row('predict-only, msg/s (in process, median of 3)', (c) => fmt(pr(c)));
   row('predict-only, × leo-profanity en', (c) => ratio(pr(c), leoPredict));
-  row('predict-only, µs per message: p50 / p99 (each alone)', (c) => (c.id === 'sentinelle' ? `${fmt(predict.sentinelle.p50_us, 1)} / ${fmt(predict.sentinelle.p99_us, 1)}` : null));
+  row('predict-only, µs per message: p50 / p99 / mean (each alone)', (c) => (c.id === 'sentinelle' ? `${fmt(predict.sentinelle.p50_us, 1)} / ${fmt(predict.sentinelle.p99_us, 1)} / ${fmt(predict.sentinelle.mean_us, 1)}` : null));
 }
 for (const s of Object.keys(F1).length ? SETS : []) {
   row(`F1 ${s.file} (${s.what})`, (c) => (c.id === 'sentinelle'
@@ -295,8 +295,8 @@ Answers checked: ${checked}${predict.sentinelle ? `; predict-only: ours ${predic
   the median wall time; peak memory is the largest maximum RSS (\`/usr/bin/time\`).
 - **Predict-only**: the classify loop alone, in the same process, after a warm-up pass; the median of
   3 passes. Ours: \`target/release/examples/bench --corpus corpus.jsonl\` (the engine's batch call
-  in the CLI's batches of 512, with its options, no parsing or writing); p50 and p99 are each
-  message triaged alone.
+  in the CLI's batches of 512, with its options, no parsing or writing); p50, p99 and the mean are
+  each message triaged alone (a mean far above the p50 means the core was shared: rerun quieter).
 - **× leo-profanity en**: throughput divided by leo-profanity's (English list) in the same run; above 1 is faster.
 - **F1**: on the binary labels of each set (in brackets: what counts as positive), over every row
   of \`../shared/data\`. What each contender's "flag" is: leo-profanity, obscenity and bad-words,
