@@ -281,7 +281,7 @@ Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`make
 (load average ${loadAtStart.toFixed(2)} at the start), Node ${process.version}, ${version(`${PY} --version`)}${browser ? `, ${browser.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}` : ''}.
 The corpus: ${corpus.length.toLocaleString('en-US')} real messages of 100 characters (${(corpusBytes / 1e6).toFixed(1)} MB), a fixed spread over \`../shared/data\`
 (\`target/bench/corpus.{jsonl,txt}\`). Absolute times depend on the machine: read the ratios.
-${loadAtStart > 1 ? `\n**The machine was busy (load ${loadAtStart.toFixed(1)} on ${os.cpus().length} cores): these figures are noisy.**\n` : ''}
+${loadAtStart > 1 ? `\n**The machine was busy (load ${loadAtStart.toFixed(1)} on ${os.cpus().length} cores): these figures are noisy.**\n` : ''}${N < 50_000 ? `\n**A validation run on fewer than 50,000 messages: whole-process times are mostly start-up.**\n` : ''}
 ${table}
 
 Answers checked: ${checked}${predict.sentinelle ? `; predict-only: ours ${predict.sentinelle.checked} batch verdicts equal to the verdict alone, every peer classified every message` : ''}${browser ? `; wasm: ${browser.checked} batch verdicts equal to the verdict alone, one per message in order` : ''}${extension ? `; extension: one chip per message (${extension.messages})` : ''}.
