@@ -42,10 +42,10 @@ def write_messages(corpus, n, path):
             out.write(json.dumps({"id": f"s{k:07d}", "text": texts[k % len(texts)]}, ensure_ascii=False) + "\n")
 
 
-def sorted_copy(src, dst):
+def sorted_copy(srcs, dst):
     # GNU sort spills to disk: a million verdicts (about a gigabyte) need not fit in memory. Every
     # line starts with {"id":"s…", and the ids have the same width, so byte order is id order.
-    subprocess.run(["sort", "-o", dst, src], check=True, env={**os.environ, "LC_ALL": "C"})
+    subprocess.run(["sort", "-o", dst, *srcs], check=True, env={**os.environ, "LC_ALL": "C"})
 
 
 def first_difference(a, b):
@@ -109,17 +109,16 @@ def main():
     finally:
         sc.stop()
 
-    spark_out = os.path.join(a.out, "spark.jsonl")
-    with open(spark_out, "wb") as out:
-        for f in sorted(os.listdir(spark_dir)):
-            if f.startswith("part-"):
-                with open(os.path.join(spark_dir, f), "rb") as part:
-                    shutil.copyfileobj(part, out)
-    sorted_copy(single, single + ".sorted")
-    sorted_copy(spark_out, spark_out + ".sorted")
-    diff = first_difference(single + ".sorted", spark_out + ".sorted")
+    parts = [os.path.join(spark_dir, f) for f in sorted(os.listdir(spark_dir)) if f.startswith("part-")]
+    single_sorted, spark_sorted = single + ".sorted", os.path.join(a.out, "spark.jsonl.sorted")
+    sorted_copy([single], single_sorted)
+    sorted_copy(parts, spark_sorted)
+    diff = first_difference(single_sorted, spark_sorted)
     if diff:
-        sys.exit(f"Spark's verdicts differ from the single process's: {diff}")
+        sys.exit(f"Spark's verdicts differ from the single process's (kept in {a.out}): {diff}")
+    # Equal: the sorted copies (a gigabyte each at a million messages) have served.
+    os.remove(single_sorted)
+    os.remove(spark_sorted)
     with open(single, "rb") as f:
         lines = sum(1 for _ in f)
     if lines != a.messages:
