@@ -1,6 +1,7 @@
 # The two commands a newcomer needs (see README.md):
 #   make demo   builds everything and serves the demo inbox and triage page
 #   make test   runs every test: Rust, wasm smoke, browser end-to-end (Chromium, Firefox), Firefox lint
+#   make bench  compares speed, accuracy and size with the peers in one table (docs/PERFORMANCE.md)
 # Both install whatever this machine is missing first, and are quick when nothing is.
 
 .PHONY: demo test build dist wasm setup bench clean
@@ -10,6 +11,10 @@ demo:
 
 test:
 	@bash scripts/test.sh
+
+# Not in CI, and not on a busy machine: every contender is timed on one core.
+bench:
+	@bash scripts/bench.sh
 
 # Everything the demo and the tests need: the CLI, the wasm, dist/ and the zips.
 build: setup

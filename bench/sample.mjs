@@ -8,12 +8,12 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * `total` messages `{id, text}` of 200 characters: each non-empty text, cut, or followed by the
- * next texts of its file until it is long enough — not repeated, which would make counting
+ * `total` messages `{id, text}` of `length` characters (200 unless told; bench/run.mjs's corpus
+ * asks for 100): each non-empty text, cut, or followed by the next texts of its file until it is long enough — not repeated, which would make counting
  * features cheaper than in real messages (8 % of the character n-gram work is repeated words in
  * real texts, 48 % in texts padded with themselves). bench/common/mod.rs builds the same ones.
  */
-export function benchSample(total) {
+export function benchSample(total, length = 200) {
   const data = sharedData();
   const texts = [];
   for (const f of fs.readdirSync(data).filter((f) => f.endsWith('.jsonl')).sort()) {
@@ -25,8 +25,8 @@ export function benchSample(total) {
     }
     file.forEach((t, i) => {
       let m = t;
-      for (let k = 1; [...m].length < 200; k++) m += ' ' + file[(i + k) % file.length];
-      texts.push([...m].slice(0, 200).join(''));
+      for (let k = 1; [...m].length < length; k++) m += ' ' + file[(i + k) % file.length];
+      texts.push([...m].slice(0, length).join(''));
     });
   }
   const step = Math.max(1, Math.floor(texts.length / total));
