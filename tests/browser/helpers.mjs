@@ -149,3 +149,22 @@ export async function insertFirstReply(host) {
   // Done when the card reports the outcome (Insert selects the placeholder after the text lands).
   await host.locator('.status').filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
 }
+
+/**
+ * For a `describe`: the platform fixtures' HTTPS server (tests/platforms/server.mjs, the real
+ * hostnames) and Chromium with the built extension pointed at it. Returns `{server, browser}`,
+ * filled once its tests run.
+ */
+export function platformSuite(dir = DIST_CHROME) {
+  const suite = { server: null, browser: null };
+  before(async () => {
+    const { startPlatformServer } = await import('../platforms/server.mjs');
+    suite.server = await startPlatformServer();
+    suite.browser = await launchWithExtension(dir, { args: suite.server.args, ignoreHTTPSErrors: true });
+  });
+  after(async () => {
+    await suite.browser?.close();
+    suite.server?.stop();
+  });
+  return suite;
+}
