@@ -6,7 +6,9 @@
 //       author and body, appended to the comment list. `text` is the body as the platform shows
 //       user text (escaped: a text node); `html` is markup of the page's own (a link, a style) set
 //       with innerHTML, as a platform renders its rich text; `nest` wraps the body in that many
-//       nested spans/divs. Returns the new comment element (marked data-fixture-arrived).
+//       nested spans/divs; `lean` keeps only the elements that hold the body and the name (for
+//       pages of tens of thousands of comments, where the page's own markup would be the test).
+//       Returns the new comment element (marked data-fixture-arrived).
 //   window.fixtureTicks, #fixture-clock   a clock the page runs every 50 ms (text in the page).
 //   #fixture-button                        a button of the page's: each click counts in data-clicks.
 //
@@ -31,7 +33,7 @@ function model() {
 }
 let template = null;
 
-window.fixtureArrive = ({ author = 'Camille Durand', text = '', html = null, nest = 0, nestTag = 'span' } = {}) => {
+window.fixtureArrive = ({ author = 'Camille Durand', text = '', html = null, nest = 0, nestTag = 'span', lean = false } = {}) => {
   if (!template) {
     // Taken once, before any extension mark lands on later copies.
     const { comment, cell } = model();
@@ -46,6 +48,11 @@ window.fixtureArrive = ({ author = 'Camille Durand', text = '', html = null, nes
   }
   const cell = template.copy.cloneNode(true);
   const comment = template.path.reduce((n, i) => n.children[i], cell);
+  if (lean) {
+    // Only what holds the body and the name, and their ancestors: avatars and action bars go.
+    const keep = [comment.querySelector(parts.text), ...comment.querySelectorAll(parts.author)];
+    for (const n of [...cell.querySelectorAll('*')]) if (n.isConnected !== undefined && !keep.some((k) => k.contains(n) || n.contains(k))) n.remove();
+  }
   comment.dataset.fixtureArrived = '';
   for (const el of comment.querySelectorAll(parts.author)) el.textContent = author;
   const body = document.createElement(location.hostname === 'x.com' ? 'span' : 'div');
@@ -60,6 +67,7 @@ window.fixtureArrive = ({ author = 'Camille Durand', text = '', html = null, nes
   }
   comment.querySelector(parts.text).replaceChildren(content);
   template.list.append(cell);
+  comment.fixtureCell = cell; // what a page that re-renders would replace
   return comment;
 };
 
