@@ -40,6 +40,10 @@ const CASES = [
   { id: 'deep-div', author: 'Deep Div', text: 'still no refund after three weeks', nest: 2000, nestTag: 'div' },
 ];
 
+/** A page stylesheet (the comment's own markup, as if a platform let it through) that bends
+ * everything it can reach, the host element of our shadow root included. */
+const HOSTILE_SHEET = '<style>* { font: italic 40px/3 serif !important; color: rgb(255, 0, 0) !important; background-color: rgb(0, 0, 255) !important; letter-spacing: 9px !important; text-transform: uppercase !important; direction: rtl !important; visibility: hidden !important; opacity: 0.1 !important; }</style>';
+
 /** Adds `cases` to the page through its own hook; each new comment is marked data-hostile=id. */
 function arrive(page, cases) {
   return page.evaluate((cases) => {
@@ -235,6 +239,17 @@ describe('hostile page content on the platform fixtures', () => {
         assert.ok(list.items.some((i) => i.includes(`<img src=x onerror="${PWN}">`)), `the excerpt is shown literally: ${JSON.stringify(list.items)}`);
         await popup.close();
         assert.deepEqual(errors, [], `${platform}: errors`);
+      });
+
+      test('a stylesheet in a comment, restyling everything with !important, does not reach into the chip or card', async () => {
+        const normalSel = '[data-expect]:not([data-expect-known-failure])';
+        const before = await uiStyle(page, normalSel);
+        await arrive(page, [{ id: 'sheet', html: `${HOSTILE_SHEET} you are thieves` }]);
+        const after = await uiStyle(page, normalSel);
+        const changed = [];
+        for (const part of ['chip', 'card', 'reply']) for (const [p, v] of Object.entries(before[part])) if (after[part][p] !== v) changed.push(`${part} ${p}: ${v} → ${after[part][p]}`);
+        await page.evaluate(() => document.querySelector('[data-hostile="sheet"] style').remove());
+        assert.deepEqual(changed, [], `${platform}: the page's stylesheet restyled our UI`);
       });
     });
   }
