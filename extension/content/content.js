@@ -3,7 +3,7 @@
  * batches, and shows a card per verdict. It stays thin: no engine, no platform knowledge.
  *
  *   MutationObserver ──(added nodes only)──▶ pending ──idle callback──▶ scan
- *   scan ──unseen messages──▶ TRIAGE batch ──▶ background ──verdicts──▶ cards + data attributes
+ *   scan ──unseen messages──▶ TRIAGE batch ──▶ background ──verdicts──▶ next frame: cards + data attributes
  *
  * The observer callback does no DOM work: it only queues nodes (skipping tags that cannot hold a
  * message), and the scan runs later, once per burst of mutations (uBlock Origin's discipline).
