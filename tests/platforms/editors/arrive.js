@@ -51,7 +51,7 @@ window.fixtureArrive = ({ author = 'Camille Durand', text = '', html = null, nes
   if (lean) {
     // Only what holds the body and the name, and their ancestors: avatars and action bars go.
     const keep = [comment.querySelector(parts.text), ...comment.querySelectorAll(parts.author)];
-    for (const n of [...cell.querySelectorAll('*')]) if (n.isConnected !== undefined && !keep.some((k) => k.contains(n) || n.contains(k))) n.remove();
+    for (const n of [...cell.querySelectorAll('*')]) if (!keep.some((k) => k.contains(n) || n.contains(k))) n.remove();
   }
   comment.dataset.fixtureArrived = '';
   for (const el of comment.querySelectorAll(parts.author)) el.textContent = author;
