@@ -15,11 +15,23 @@
   const S = (globalThis.Sentinelle ??= {});
   const TAG = 'sentinelle-card';
 
+  // The host element is the one part of the card the page's CSS can reach, and what the host
+  // inherits, the whole card inherits. A page rule with !important (`* { visibility: hidden
+  // !important; font-size: 40px !important }`, e2e-hostile.test.mjs) beats a plain :host rule and
+  // hid or restyled every card; an !important :host rule beats the page's (the inner tree wins
+  // among !important declarations). Only what the card inherits, and what hides it, is
+  // !important: the selection's card places its host with an inline style (selection.js), which
+  // an !important `all` would undo. Direction follows our UI's language, not the page's.
+  const DIR = chrome.i18n.getMessage('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
   const CSS = `
-:host { all: initial; display: block; margin: 4px 0; font: 13px/1.4 system-ui, sans-serif; color: #1d2433;
-  --bg: #fbfcfe; --line: #d5dae3; --muted: #5b6577; --chip: #eef1f6; --text: #1d2433; }
+:host { all: initial; display: block !important; margin: 4px 0; font: 13px/1.4 system-ui, sans-serif !important;
+  color: #1d2433 !important; direction: ${DIR} !important; unicode-bidi: isolate !important; writing-mode: horizontal-tb !important;
+  visibility: visible !important; opacity: 1 !important; filter: none !important; letter-spacing: normal !important;
+  word-spacing: normal !important; text-transform: none !important; text-indent: 0 !important; text-align: start !important;
+  text-shadow: none !important; white-space: normal !important; cursor: auto !important; pointer-events: auto !important;
+  --bg: #fbfcfe !important; --line: #d5dae3 !important; --muted: #5b6577 !important; --chip: #eef1f6 !important; --text: #1d2433 !important; }
 @media (prefers-color-scheme: dark) {
-  :host { color: #e6e9ef; --bg: #1f2430; --line: #3a4254; --muted: #a7b0c0; --chip: #2a3140; --text: #e6e9ef; }
+  :host { color: #e6e9ef !important; --bg: #1f2430 !important; --line: #3a4254 !important; --muted: #a7b0c0 !important; --chip: #2a3140 !important; --text: #e6e9ef !important; }
 }
 .chip { display: inline-flex; gap: 6px; align-items: center; max-width: 100%; font: inherit; font-size: 12px; line-height: 1.6;
   padding: 0 8px; border-radius: 10px; border: 1px solid var(--line); background: var(--chip); color: var(--text); cursor: pointer; }

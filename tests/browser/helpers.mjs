@@ -210,3 +210,22 @@ export async function liveWorker(context, timeout = 10_000) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * For a `describe`: the platform fixtures' HTTPS server (tests/platforms/server.mjs, the real
+ * hostnames) and Chromium with the built extension pointed at it. Returns `{server, browser}`,
+ * filled once its tests run.
+ */
+export function platformSuite(dir = DIST_CHROME) {
+  const suite = { server: null, browser: null };
+  before(async () => {
+    const { startPlatformServer } = await import('../platforms/server.mjs');
+    suite.server = await startPlatformServer();
+    suite.browser = await launchWithExtension(dir, { args: suite.server.args, ignoreHTTPSErrors: true });
+  });
+  after(async () => {
+    await suite.browser?.close();
+    suite.server?.stop();
+  });
+  return suite;
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles each platform fixture's real editor (Lexical, Draft.js + React 18, Quill, a
-// React-controlled textarea, YouTube's plain contenteditable) from node_modules with esbuild into
-// build/platforms/, where tests/platforms/server.mjs serves them. Built at test time, never committed.
+// React-controlled textarea, YouTube's plain contenteditable) and the hooks every fixture loads
+// (editors/arrive.js: comments arriving, the page's clock and button) from node_modules with
+// esbuild into build/platforms/, where tests/platforms/server.mjs serves them. Built at test time, never committed.
 // Usage: node tests/platforms/build.mjs
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { build } from 'esbuild';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 export const OUT = fileURLToPath(new URL('../../build/platforms/', import.meta.url));
-export const EDITORS = { lexical: 'lexical.js', draft: 'draft.jsx', quill: 'quill.js', textarea: 'textarea.jsx', youtube: 'youtube.js' };
+export const EDITORS = { lexical: 'lexical.js', draft: 'draft.jsx', quill: 'quill.js', textarea: 'textarea.jsx', youtube: 'youtube.js', arrive: 'arrive.js' };
 
 export async function buildEditors() {
   mkdirSync(OUT, { recursive: true });
