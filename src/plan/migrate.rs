@@ -12,10 +12,11 @@
 //!   saved by a tool that dropped the number, has this shape. Its fields are version 1's; the step
 //!   only states the version, so the chain and its tests exist before the first real change.
 //!
-//! A document newer than this engine is refused, never "migrated" down: its fields may mean
-//! something this engine does not know.
+//! A document newer than this engine is left as it is, never "migrated" down: validation then
+//! refuses it (`compile`, with a sentence that says to update), along with every other error,
+//! as for any invalid plan.
 
-use super::{PlanError, PlanErrors, PLAN_VERSION};
+use super::PLAN_VERSION;
 use serde_json::{Map, Value};
 
 /// One step: turns a document of version `from` into one of version `from + 1`.
@@ -42,25 +43,20 @@ pub fn version_of(doc: &Map<String, Value>) -> Option<u64> {
 }
 
 /// Upgrades `value` to [`PLAN_VERSION`] in place; returns the version it was written for.
-/// Anything that is not an object, or whose version is not a number, is left as it is for the
-/// typed parse to report. A version newer than this engine's is an error.
-pub fn migrate(value: &mut Value) -> Result<u32, PlanErrors> {
-    let Some(doc) = value.as_object_mut() else { return Ok(PLAN_VERSION) };
-    let Some(from) = version_of(doc) else { return Ok(PLAN_VERSION) };
-    if from > u64::from(PLAN_VERSION) {
-        return Err(PlanErrors(vec![PlanError {
-            path: "version".into(),
-            message: format!(
-                "this plan is format version {from}, written by a newer Sentinelle; this engine reads versions up to {PLAN_VERSION}: update the extension (the plan is left as it is)"
-            ),
-        }]));
+/// Anything that is not an object, whose version is not a number, or whose version is this
+/// engine's or newer, is left as it is for the typed parse and validation to report.
+pub fn migrate(value: &mut Value) -> u32 {
+    let Some(doc) = value.as_object_mut() else { return PLAN_VERSION };
+    let Some(from) = version_of(doc) else { return PLAN_VERSION };
+    if from >= u64::from(PLAN_VERSION) {
+        return u32::try_from(from).unwrap_or(u32::MAX);
     }
-    // `from` fits: it is at most PLAN_VERSION.
+    // `from` fits: it is below PLAN_VERSION.
     let from = from as u32;
     for step in &STEPS[from as usize..] {
         step(doc);
     }
-    Ok(from)
+    from
 }
 
 #[cfg(test)]
@@ -72,25 +68,24 @@ mod tests {
     fn every_older_version_reaches_the_current_one() {
         for (doc, from) in [(json!({"name": "x"}), 0), (json!({"version": 0}), 0), (json!({"version": null}), 0), (json!({"version": 1}), 1)] {
             let mut v = doc.clone();
-            assert_eq!(migrate(&mut v).unwrap(), from, "{doc}");
+            assert_eq!(migrate(&mut v), from, "{doc}");
             assert_eq!(v["version"], json!(PLAN_VERSION), "{doc}");
         }
     }
 
     #[test]
-    fn a_newer_plan_is_refused_and_left_alone() {
-        let mut v = json!({"version": PLAN_VERSION + 1, "name": "x"});
-        let e = migrate(&mut v).unwrap_err();
-        assert_eq!(e.0[0].path, "version");
-        assert!(e.0[0].message.contains("newer Sentinelle"), "{e}");
-        assert_eq!(v["version"], json!(PLAN_VERSION + 1));
+    fn a_newer_plan_is_left_alone_for_validation_to_refuse() {
+        let doc = json!({"version": PLAN_VERSION + 1, "name": "x"});
+        let mut v = doc.clone();
+        assert_eq!(migrate(&mut v), PLAN_VERSION + 1);
+        assert_eq!(v, doc);
     }
 
     #[test]
     fn what_is_not_a_versioned_object_is_left_to_the_typed_parse() {
         for doc in [json!([1]), json!("plan"), json!({"version": "one"}), json!({"version": -1})] {
             let mut v = doc.clone();
-            assert_eq!(migrate(&mut v).unwrap(), PLAN_VERSION);
+            assert_eq!(migrate(&mut v), PLAN_VERSION);
             assert_eq!(v, doc);
         }
     }

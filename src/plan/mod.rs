@@ -139,10 +139,10 @@ impl Plan {
             }])
         };
         let mut value: serde_json::Value = serde_json::from_str(json).map_err(syntax)?;
-        let from = migrate::migrate(&mut value)?;
-        // A current document is typed from its text, so a type error keeps its line and column
-        // (the options page turns them into a path); a migrated one from the migrated value.
-        let doc: PlanDoc = if from == PLAN_VERSION { serde_json::from_str(json) } else { serde_json::from_value(value) }.map_err(syntax)?;
+        let from = migrate::migrate(&mut value);
+        // A current (or newer) document is typed from its text, so a type error keeps its line
+        // and column (the options page turns them into a path); a migrated one from the value.
+        let doc: PlanDoc = if from >= PLAN_VERSION { serde_json::from_str(json) } else { serde_json::from_value(value) }.map_err(syntax)?;
         Ok((Plan::from_doc(doc)?, from))
     }
 
