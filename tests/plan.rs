@@ -106,6 +106,10 @@ fn an_older_plan_is_migrated_and_a_newer_one_refused() {
     v["deadlines"]["crisis"] = json!("soon");
     let e = Plan::from_json(&v.to_string()).unwrap_err();
     assert!(e.0[0].message.contains("invalid type"), "{e}");
+    // What a plan says it is, without checking it (the extension asks at every worker start).
+    assert_eq!(Plan::written_version(&v.to_string()), Some(0));
+    assert_eq!(Plan::written_version(DEFAULT_PLAN_JSON), Some(sentinelle::PLAN_VERSION));
+    assert_eq!(Plan::written_version("[1]"), None);
     // A newer format is refused whole, with a sentence that says to update.
     let mut newer = default_value();
     newer["version"] = json!(sentinelle::PLAN_VERSION + 1);

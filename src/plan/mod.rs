@@ -127,6 +127,15 @@ impl Plan {
         Plan::from_json_versioned(json).map(|(plan, _)| plan)
     }
 
+    /// The format version a plan's text says it was written for (0 when it has no `version`),
+    /// without checking anything else: cheap, for a caller that only needs to know whether
+    /// [`Plan::from_json_versioned`] would migrate it. `None` when it is not a JSON object with a
+    /// whole-number version.
+    pub fn written_version(json: &str) -> Option<u32> {
+        let value: serde_json::Value = serde_json::from_str(json).ok()?;
+        migrate::version_of(value.as_object()?).and_then(|v| u32::try_from(v).ok())
+    }
+
     /// [`Plan::from_json`], with the format version the document was written for: below
     /// [`PLAN_VERSION`], the plan was migrated, and [`Plan::to_json`] writes it in this version.
     /// This is the one place a plan's text is read, so every caller migrates the same way.

@@ -307,6 +307,9 @@ test('migratePlan: an older plan comes back in this version, a current one untou
   assert.deepEqual(planErrors(glue, old.json), []);
   const current = glue.migratePlan(old.json);
   assert.deepEqual([current.from, current.json], [1, null]);
+  // Newer: left for checkPlan to refuse, never migrated down.
+  const newer = glue.migratePlan(JSON.stringify({ ...JSON.parse(old.json), version: 99 }));
+  assert.deepEqual([newer.from, newer.json], [99, null]);
   const broken = glue.migratePlan('{"name": ');
   assert.equal(broken.from, null);
   assert.equal(broken.json, null);
