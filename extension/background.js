@@ -50,7 +50,7 @@ const WASM_URL = chrome.runtime.getURL('wasm/sentinelle_bg.wasm');
  * `spiking`, the categories whose current window is a spike; null before the first batch.
  * `recovered`: `{error, time}` of the last fault the engine was started again after, else null.
  */
-const status = { state: 'loading', version: null, plan: null, custom: false, policy: null, error: null, warning: null, spike: null, crisis: { on: false, since: null, proposed: false }, recovered: null };
+const status = { state: 'loading', version: null, plan: null, custom: false, policy: null, error: null, warning: null, spike: null, crisis: { on: false, since: null, proposed: false }, recovered: null, upgraded: null };
 /** The plan's `brand.names`, as `authorKey`s: messages they write are the brand's own. */
 let brandNames = new Set();
 
@@ -122,6 +122,9 @@ async function loadPolicy() {
     }
   }
   json ??= glue.defaultPlan();
+  // An administrator's plan of an older format: the engine migrates it (managed storage is
+  // read-only to us, so in memory, at every load), and the locks compare against the migrated one.
+  json = glue.migratePlan(json).json ?? json;
   policy = { ...read, invalid, base: { json, doc: JSON.parse(json) } };
   return policy;
 }
@@ -173,6 +176,32 @@ function apply(run) {
   swap(run.engine, run.custom);
 }
 
+/** Where the plan saved before a migration is kept: migrating changes what the agent wrote, so
+ * the text they wrote stays until they clear the extension's data. */
+const UPGRADED_KEY = 'planBeforeUpgrade';
+
+/**
+ * The agent's stored plan (text, or undefined), migrated to the engine's format version when it
+ * was saved under an older one (src/plan/migrate.rs: the engine migrates, this only stores the
+ * result). The migrated plan and the original go in one `set`: a worker stopped half-way leaves
+ * either the old plan (migrated again at the next start) or both, never a plan without its
+ * original. A plan that fails to migrate (invalid, or newer than this engine) stays as it is.
+ */
+async function storedPlan() {
+  const { plan } = await chrome.storage.local.get('plan');
+  if (typeof plan !== 'string') return plan;
+  const m = glue.migratePlan(plan);
+  if (!m.json) return plan;
+  status.upgraded = { from: m.from, to: m.to };
+  try {
+    await chrome.storage.local.set({ plan: m.json, [UPGRADED_KEY]: { from: m.from, to: m.to, time: Date.now(), plan } });
+  } catch (e) {
+    // Storage full: the migrated plan runs from memory, and the migration is tried at each start.
+    console.warn('sentinelle: the migrated plan was not stored:', e);
+  }
+  return m.json;
+}
+
 /**
  * Starts the engine: the default plan first (proves the wasm works), then the saved plan under
  * the team policy, then the spike detector's saved memory. Once started, every caller shares it.
@@ -192,7 +221,7 @@ function load() {
       const started = await startEngine(glue, { wasm: WASM_URL });
       status.version = started.version;
       await loadPolicy();
-      const { plan } = await chrome.storage.local.get('plan');
+      const plan = await storedPlan();
       if (typeof plan !== 'string' && !policy) apply({ engine: started.engine, custom: false, warning: null });
       else {
         started.engine.free();
@@ -579,12 +608,14 @@ async function onPage(msg) {
       await load();
       await planQueue; // a save or a policy change under way: answer with its result
       if (dead()) return deadAnswer();
-      const { plan } = await chrome.storage.local.get('plan');
+      const { plan, [UPGRADED_KEY]: before } = await chrome.storage.local.get(['plan', UPGRADED_KEY]);
       const stored = typeof plan === 'string' ? plan : null;
-      if (!policy) return { ok: true, plan: stored ?? glue.defaultPlan(), custom: stored !== null, policy: null };
+      // The notice stays while the text as it was is kept (until the agent erases stored data).
+      const upgraded = stored === null ? null : status.upgraded ?? (before ? { from: before.from, to: before.to } : null);
+      if (!policy) return { ok: true, plan: stored ?? glue.defaultPlan(), custom: stored !== null, policy: null, upgraded };
       // Under a policy the editor shows the effective plan, but its `base` is the stored one.
       const templateIds = (policy.base.doc.templates ?? []).map((t) => t?.id);
-      return { ok: true, plan: effectiveJson, custom: stored !== null, stored, policy: { ...policyStatus(), templateIds } };
+      return { ok: true, plan: effectiveJson, custom: stored !== null, stored, policy: { ...policyStatus(), templateIds }, upgraded };
     }
     case T.PLAN_SAVE: return serialPlan(async () => {
       await load();
@@ -645,6 +676,8 @@ async function onPage(msg) {
     case T.CRISIS_SET:
       await setCrisis(msg.on);
       return { ok: true, status: { ...status } };
+    case T.DATA_CLEAR:
+      return serialPlan(() => clearData(msg.scope));
     case T.INCIDENT_LOG: {
       await restored;
       const { [LOG_KEY]: log = { windows: {}, crisis: [] } } = await chrome.storage.local.get(LOG_KEY);
@@ -655,6 +688,51 @@ async function onPage(msg) {
     }
   }
   throw new Error(`unhandled message ${msg.type}`);
+}
+
+// ── Clearing what the extension stored ───────────────────────────────────────────────────────
+//
+// What is stored, and where (docs/PERMISSIONS.md, "Stored data"): no message text, ever, unless
+// the agent typed it into their plan (a template, a term) or their settings.
+//   local:   plan, planDraft, planBeforeUpgrade, settings, customAdapters   (the agent's own work)
+//            crisis, incidentLog                                           (activity: counts and times)
+//   session: tabRisks, teachingTabs, spikes                                (activity: per tab, the detector)
+
+/** Activity: what the extension recorded while the agent worked, counts and times only. */
+const ACTIVITY_LOCAL = [CRISIS_KEY, LOG_KEY];
+const ACTIVITY_SESSION = [COUNTS_KEY, TEACHING_KEY, SPIKES_KEY];
+
+/**
+ * `activity`: the counts per tab, the incident log, crisis mode and the spike detector's memory;
+ * the plan, its draft, the settings and the taught sites stay. `everything`: all the extension
+ * stored, back to the default plan (or the organisation's), taught sites unregistered and their
+ * site access given back. An organisation's policy is in managed storage, not ours to clear.
+ */
+async function clearData(scope) {
+  await restored;
+  const hosts = scope === 'everything' ? Object.keys(await customAdapters()) : [];
+  if (scope === 'everything') await chrome.storage.local.clear(); // the plan first: the engine below reads it
+  tabRisks = {};
+  counted = [];
+  status.crisis = { on: false, since: null, proposed: false };
+  status.upgraded = null;
+  // The spike detector's history is activity too: a fresh detector, on the plan now stored.
+  if (!dead() && loading) {
+    await load().catch(() => {});
+    if (!dead()) apply(planFor(await storedPlan()));
+  }
+  // After the swap, whose write of the detector's (empty) memory is queued before these.
+  if (scope === 'everything') {
+    await chrome.storage.local.clear();
+    if (sessionArea !== chrome.storage.local) await sessionArea.clear();
+    await chrome.scripting.unregisterContentScripts({ ids: hosts.map(scriptId) }).catch(() => {});
+    await chrome.permissions.remove({ origins: hosts.flatMap(hostPatterns) }).catch(() => {});
+  } else {
+    await chrome.storage.local.remove(ACTIVITY_LOCAL);
+    await sessionArea.remove(ACTIVITY_SESSION);
+  }
+  showBadge();
+  return { ok: true, status: { ...status } };
 }
 
 // Registered synchronously at top level: a service worker woken by a message must find its
@@ -684,8 +762,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
     await load();
     if (dead()) return;
     await loadPolicy();
-    const { plan } = await chrome.storage.local.get('plan');
-    apply(planFor(plan));
+    apply(planFor(await storedPlan()));
   }).catch((e) => console.error('sentinelle: the policy change was not applied:', e));
 });
 

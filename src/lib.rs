@@ -65,7 +65,7 @@ pub mod document {
     pub use crate::plan::document::*;
 }
 
-pub use plan::{Plan, PlanError, PlanErrors, DEFAULT_PLAN_JSON};
+pub use plan::{Plan, PlanError, PlanErrors, DEFAULT_PLAN_JSON, PLAN_VERSION};
 pub use reply::{Reply, ReplyContext};
 pub use spike::{SpikeConfig, SpikeDetector, SpikeSnapshot, SpikeState, SpikeStats, WindowReport};
 pub use taxonomy::{Category, Lang, Response, Severity, Signal};

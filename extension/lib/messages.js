@@ -7,6 +7,7 @@
  *   popup          ──TEACH_START (tab id)──▶ background: injects the picker (content/picker.js)
  *   picker         ──TAUGHT (host, adapter)▶ background: validates, saves `customAdapters`, registers
  *   options        ──ADAPTER_SAVE, ADAPTER_REMOVE──▶ background (an edited or removed taught site)
+ *   options        ──DATA_CLEAR (activity | everything)──▶ background: clears what it stored
  *
  * A "universal" script: no import/export, it adds one namespace to `globalThis.Sentinelle`, so
  * the same file loads as a classic content script (content scripts cannot be static modules) and,
@@ -39,6 +40,7 @@
     TEACH_START: 'teach:start',
     ADAPTER_SAVE: 'adapter:save',
     ADAPTER_REMOVE: 'adapter:remove',
+    DATA_CLEAR: 'data:clear',
   });
   const PopupToContent = Object.freeze({ TAB_STATS: 'tab-stats', SCROLL_TO: 'scroll-to' });
 
@@ -145,6 +147,9 @@
         return typeof msg.host === 'string' && msg.host.length <= 253 && isObject(msg.adapter);
       case PageToBackground.ADAPTER_REMOVE:
         return typeof msg.host === 'string' && HOSTNAME.test(msg.host);
+      case PageToBackground.DATA_CLEAR:
+        // `activity`: counts, incident log, crisis mode; `everything`: all the extension stored.
+        return msg.scope === 'activity' || msg.scope === 'everything';
       default:
         return false;
     }

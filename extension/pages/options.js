@@ -215,7 +215,52 @@ function edited() {
   saveTimer = setTimeout(commit, AUTOSAVE_MS);
 }
 
-const writeDraft = (text) => chrome.storage.local.set({ [DRAFT_KEY]: { text, base: fingerprint(S.base), time: Date.now() } });
+/**
+ * Keeps the edit as a draft; true when it is kept. chrome.storage.local first; when that fails —
+ * full (its 10 MB quota, which is also why a save may just have failed) — the page's own
+ * localStorage, a separate quota. Never throws: a failed draft must not hide why the save failed.
+ */
+async function writeDraft(text) {
+  const draft = { text, base: fingerprint(S.base), time: Date.now() };
+  try {
+    await chrome.storage.local.set({ [DRAFT_KEY]: draft });
+    localStorage.removeItem(DRAFT_KEY);
+    return true;
+  } catch (e) {
+    console.warn('sentinelle: draft not kept in extension storage:', e);
+    try {
+      localStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+async function removeDraft() {
+  localStorage.removeItem(DRAFT_KEY);
+  await chrome.storage.local.remove(DRAFT_KEY).catch(() => {});
+}
+
+/** The newest draft, from extension storage or the page's fallback; null when there is none. */
+async function readDraft() {
+  const { [DRAFT_KEY]: stored } = await chrome.storage.local.get(DRAFT_KEY);
+  let local = null;
+  try {
+    local = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? 'null');
+  } catch {
+    local = null;
+  }
+  const drafts = [stored, local].filter((d) => typeof d?.text === 'string');
+  drafts.sort((a, b) => (b.time ?? 0) - (a.time ?? 0));
+  return drafts[0] ?? null;
+}
+
+/** Why a save failed, as the agent can act on it: storage full is said in words. */
+function notSaved(error, kept) {
+  const reason = /quota/i.test(String(error)) ? t('optStorageFull') : t('optFailed', [String(error)]);
+  return `${t('optNotSaved', [reason])} ${t(kept ? 'optDraftKept' : 'optDraftNotKept')}`;
+}
 
 function showConflict() {
   $('conflict').hidden = !S.conflict;
@@ -245,8 +290,16 @@ async function commitNow() {
   }
   S.pending = text;
   // The background refuses the save if the stored plan is no longer the one this edit started from.
-  const answer = await send({ type: T.PLAN_SAVE, plan: text, base: fingerprint(S.base) });
-  S.pending = null;
+  let answer;
+  try {
+    answer = await send({ type: T.PLAN_SAVE, plan: text, base: fingerprint(S.base) });
+  } catch (e) {
+    // No answer: the worker stopped mid-save (the browser may stop it at any time). Its one
+    // `set` either happened or not; the stored plan is whole either way, and this edit is kept.
+    answer = { ok: false, error: String(e?.message ?? e) };
+  } finally {
+    S.pending = null;
+  }
   if (answer.conflict) {
     S.conflict = true;
     S.theirs = answer.plan;
@@ -259,13 +312,14 @@ async function commitNow() {
     return say('plan-status', `${t('optInvalid', [String(answer.errors.length)])} ${t('optDraftKept')}`, 'error');
   }
   if (!answer.ok) {
-    await writeDraft(text);
-    return say('plan-status', t('optFailed', [answer.error]), 'error');
+    const kept = await writeDraft(text);
+    document.body.dataset.saveFailed = String(Number(document.body.dataset.saveFailed ?? 0) + 1);
+    return say('plan-status', notSaved(answer.error, kept), 'error');
   }
   S.base = text;
   if (S.text === text) {
     S.dirty = false;
-    await chrome.storage.local.remove(DRAFT_KEY);
+    await removeDraft();
   }
   say('plan-status', t('optSaved', [answer.status.plan.name]));
   say('plan-source', t('optPlanSourceCustom', [answer.status.plan.name]), 'muted');
@@ -297,7 +351,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
 $('conflict-theirs').addEventListener('click', async () => {
   S.conflict = false;
   showConflict();
-  await chrome.storage.local.remove(DRAFT_KEY);
+  await removeDraft();
   await loadPlan();
   showErrors([]);
   say('plan-status', t('optReloaded'));
@@ -326,12 +380,17 @@ async function loadPlan() {
   setDocument(answer.custom || policy ? answer.plan : pretty(answer.plan));
   const source = policy?.fromPolicy && !answer.custom ? 'optPlanSourcePolicy' : answer.custom ? 'optPlanSourceCustom' : 'optPlanSourceDefault';
   say('plan-source', t(source, [planName(answer.plan)]), 'muted');
+  // A plan saved under an older format was migrated by the engine when it loaded: say so once a page.
+  $('plan-upgraded').hidden = !answer.upgraded;
+  $('plan-upgraded').textContent = answer.upgraded ? t('optPlanUpgraded', [String(answer.upgraded.from), String(answer.upgraded.to)]) : '';
 }
 
 /** A draft left by an earlier visit (an invalid edit, or one the tab closed before saving). */
 async function restoreDraft() {
-  const { [DRAFT_KEY]: draft } = await chrome.storage.local.get(DRAFT_KEY);
-  if (typeof draft?.text !== 'string' || draft.text === S.text) return;
+  const draft = await readDraft();
+  if (!draft) return;
+  // The save went through after all (the worker stopped after its write, before its answer).
+  if (draft.text === S.text) return removeDraft();
   setDocument(draft.text);
   S.dirty = true;
   if (draft.base !== fingerprint(S.base)) {
@@ -391,13 +450,16 @@ $('reset').addEventListener('click', async () => {
   S.base = null; // the removal that follows is ours
   const answer = await send({ type: T.PLAN_RESET });
   if (!answer.ok) return say('plan-status', t('optFailed', [answer.error]), 'error');
-  await chrome.storage.local.remove(DRAFT_KEY);
+  await removeDraft();
   await loadPlan();
   showErrors([]);
   say('plan-status', t('optResetDone'));
 });
 
+// The export is the document on screen, byte for byte: what imports back is that same plan. An
+// edit with errors still exports (it is the agent's work), with a warning that it will not import.
 $('export').addEventListener('click', () => {
+  const errors = check(S.text) ?? [];
   const url = URL.createObjectURL(new Blob([S.text], { type: 'application/json' }));
   const a = document.createElement('a');
   a.href = url;
@@ -406,7 +468,8 @@ $('export').addEventListener('click', () => {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  say('import-status', t('optExported'));
+  if (errors.length) say('import-status', t('optExportedInvalid', [String(errors.length)]), 'warning');
+  else say('import-status', t('optExported'));
 });
 
 $('import').addEventListener('click', () => $('import-file').click());
@@ -414,19 +477,61 @@ $('import-file').addEventListener('change', async () => {
   const file = $('import-file').files?.[0];
   $('import-file').value = '';
   if (!file) return;
-  const text = await file.text();
+  let text = await file.text();
   const errors = check(text) ?? [];
   $('import-errors').replaceChildren(...errorItems(errors));
   if (errors.length) return say('import-status', t('optImportRefused', [String(errors.length)]), 'error');
+  // A backup of an older format: the engine migrates it, and the migrated plan is what is saved.
+  const migrated = wasmOk ? glue.migratePlan(text) : null;
+  if (migrated?.json) text = migrated.json;
   setDocument(text);
   S.dirty = true;
-  say('import-status', t('optImported', [planName(text)]));
+  say('import-status', migrated?.json ? `${t('optImported', [planName(text)])} ${t('optImportUpgraded', [String(migrated.from), String(migrated.to)])}` : t('optImported', [planName(text)]));
   await commit();
 });
 
 // Leaving with an edit still waiting for its autosave: it goes to the draft at once.
 window.addEventListener('pagehide', () => {
   if (S.dirty && saveTimer) writeDraft(S.text);
+});
+
+// ── Stored data ──────────────────────────────────────────────────────────────────────────────
+//
+// Two buttons, because an agent clearing "what Sentinelle recorded" does not expect to lose
+// their plan: activity (counts, incident log, crisis mode) alone, or everything (then the
+// default plan, or the organisation's, runs again). Everything takes a second click.
+
+$('clear-activity').addEventListener('click', async () => {
+  const answer = await send({ type: T.DATA_CLEAR, scope: 'activity' }).catch((e) => ({ ok: false, error: String(e?.message ?? e) }));
+  if (!answer.ok) return say('data-status', t('optFailed', [answer.error]), 'error');
+  say('data-status', t('optClearedActivity'));
+  document.body.dataset.cleared = 'activity';
+});
+
+let eraseArmed = null;
+$('clear-everything').addEventListener('click', async () => {
+  if (!eraseArmed) {
+    $('clear-everything').textContent = t('optClearEverythingConfirm');
+    eraseArmed = setTimeout(() => {
+      eraseArmed = null;
+      $('clear-everything').textContent = t('optClearEverything');
+    }, 5000);
+    return;
+  }
+  clearTimeout(eraseArmed);
+  eraseArmed = null;
+  $('clear-everything').textContent = t('optClearEverything');
+  clearTimeout(saveTimer);
+  S.base = null; // the removal of the plan that follows is ours, not another tab's
+  const answer = await send({ type: T.DATA_CLEAR, scope: 'everything' }).catch((e) => ({ ok: false, error: String(e?.message ?? e) }));
+  if (!answer.ok) return say('data-status', t('optFailed', [answer.error]), 'error');
+  localStorage.clear();
+  await loadSettings(); // the taught sites' list follows storage by itself (sites.js)
+  await loadPlan();
+  showErrors([]);
+  say('plan-status', '');
+  say('data-status', t('optClearedEverything'));
+  document.body.dataset.cleared = 'everything';
 });
 
 // ── The agent's settings ─────────────────────────────────────────────────────────────────────

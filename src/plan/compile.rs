@@ -53,8 +53,14 @@ impl Plan {
     /// Validates and compiles a parsed plan document.
     pub fn from_doc(doc: PlanDoc) -> Result<Plan, PlanErrors> {
         let mut c = Checker { errors: Vec::new() };
-        if doc.version != PLAN_VERSION {
-            c.err("version", format!("this engine reads plan version {PLAN_VERSION}, not {}", doc.version));
+        if doc.version > PLAN_VERSION {
+            // Older versions were migrated by `from_json`; a newer one is not ours to guess at.
+            c.err(
+                "version",
+                format!("this plan is format version {}, written by a newer Sentinelle; this engine reads versions up to {PLAN_VERSION}: update the extension", doc.version),
+            );
+        } else if doc.version != PLAN_VERSION {
+            c.err("version", format!("this engine reads plan version {PLAN_VERSION}, not {} (load it with Plan::from_json, which migrates it)", doc.version));
         }
         let default_lang = c.lang("default_language", &doc.default_language).unwrap_or(Lang::Fr);
         let t = &doc.thresholds;

@@ -4,12 +4,14 @@
 //! validated form the engine runs. [`Plan::from_json`] either returns a plan that is entirely
 //! valid or every error found, each with its path: an invalid plan is never half-applied.
 //!
-//! The parts: `document` (the JSON as written), `compile` (validation with paths, then the
-//! compiled form), `errors` (what validation reports).
+//! The parts: `document` (the JSON as written), `migrate` (older format versions brought up to
+//! this one), `compile` (validation with paths, then the compiled form), `errors` (what
+//! validation reports).
 
 mod compile;
 pub(crate) mod document;
 mod errors;
+mod migrate;
 
 pub use document::*;
 pub use errors::{PlanError, PlanErrors};
@@ -120,15 +122,39 @@ impl Plan {
     }
 
     /// Parses and validates a plan. Returns every error found, or a plan that is valid as a whole.
+    /// A document of an older format version is migrated first (`migrate`).
     pub fn from_json(json: &str) -> Result<Plan, PlanErrors> {
-        let doc: PlanDoc = serde_json::from_str(json).map_err(|e| {
+        Plan::from_json_versioned(json).map(|(plan, _)| plan)
+    }
+
+    /// The format version a plan's text says it was written for (0 when it has no `version`),
+    /// without checking anything else: cheap, for a caller that only needs to know whether
+    /// [`Plan::from_json_versioned`] would migrate it. `None` when it is not a JSON object with a
+    /// whole-number version.
+    pub fn written_version(json: &str) -> Option<u32> {
+        let value: serde_json::Value = serde_json::from_str(json).ok()?;
+        migrate::version_of(value.as_object()?).and_then(|v| u32::try_from(v).ok())
+    }
+
+    /// [`Plan::from_json`], with the format version the document was written for: below
+    /// [`PLAN_VERSION`], the plan was migrated, and [`Plan::to_json`] writes it in this version.
+    /// This is the one place a plan's text is read, so every caller migrates the same way.
+    pub fn from_json_versioned(json: &str) -> Result<(Plan, u32), PlanErrors> {
+        let syntax = |e: serde_json::Error| {
             PlanErrors(vec![PlanError {
-                path: format!("line {}, column {}", e.line(), e.column()),
+                // A document typed from a value has no line: the error then has no place.
+                path: if e.line() == 0 { String::new() } else { format!("line {}, column {}", e.line(), e.column()) },
                 message: compile::json_error_sentence(&e),
             }])
-        })?;
-        Plan::from_doc(doc)
+        };
+        let mut value: serde_json::Value = serde_json::from_str(json).map_err(syntax)?;
+        let from = migrate::migrate(&mut value);
+        // A current (or newer) document is typed from its text, so a type error keeps its line
+        // and column (the options page turns them into a path); a migrated one from the value.
+        let doc: PlanDoc = if from >= PLAN_VERSION { serde_json::from_str(json) } else { serde_json::from_value(value) }.map_err(syntax)?;
+        Ok((Plan::from_doc(doc)?, from))
     }
+
     /// The plan as pretty JSON, as it would be written to a file.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.doc).unwrap_or_default()

@@ -150,6 +150,31 @@ pub fn check_plan(json: &str) -> Result<JsValue, JsValue> {
     }
 }
 
+/// The format version a plan was written for, and the plan in this engine's version when it was
+/// older: `{from, to, json}`, `json` the migrated plan (`Plan::to_json`) or `null` when the plan
+/// is already current (or newer: not checked here, `checkPlan` says what is wrong);
+/// `{from: null, to, json: null, errors}` when it is older, or not JSON, and not a valid plan.
+/// The extension stores the migrated text, so an older plan is migrated once, here in the engine,
+/// never by the JS. A current plan is not compiled: the worker asks at every start.
+#[wasm_bindgen(js_name = migratePlan)]
+pub fn migrate_plan(json: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Migration {
+        from: Option<u32>,
+        to: u32,
+        json: Option<String>,
+        errors: Vec<crate::PlanError>,
+    }
+    let to = crate::PLAN_VERSION;
+    if let Some(from) = Plan::written_version(json).filter(|v| *v >= to) {
+        return to_js(&Migration { from: Some(from), to, json: None, errors: vec![] });
+    }
+    to_js(&match Plan::from_json_versioned(json) {
+        Ok((plan, from)) => Migration { from: Some(from), to, json: (from < to).then(|| plan.to_json()), errors: vec![] },
+        Err(e) => Migration { from: None, to, json: None, errors: e.0 },
+    })
+}
+
 /// The embedded default plan, as JSON.
 #[wasm_bindgen(js_name = defaultPlan)]
 pub fn default_plan() -> String {

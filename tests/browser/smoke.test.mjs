@@ -296,3 +296,22 @@ test('the options preview samples are read as their category; the palette asks t
   }
   assert.equal(pathAt('{"a": {"b": [1, 2]}}', 1, 16), 'a.b[1]');
 });
+
+test('migratePlan: an older plan comes back in this version, a current one untouched, an invalid one with its errors', () => {
+  const plan = JSON.parse(glue.defaultPlan());
+  delete plan.version;
+  const old = glue.migratePlan(JSON.stringify(plan));
+  assert.equal(old.from, 0);
+  assert.equal(old.to, 1);
+  assert.equal(JSON.parse(old.json).version, 1);
+  assert.deepEqual(planErrors(glue, old.json), []);
+  const current = glue.migratePlan(old.json);
+  assert.deepEqual([current.from, current.json], [1, null]);
+  // Newer: left for checkPlan to refuse, never migrated down.
+  const newer = glue.migratePlan(JSON.stringify({ ...JSON.parse(old.json), version: 99 }));
+  assert.deepEqual([newer.from, newer.json], [99, null]);
+  const broken = glue.migratePlan('{"name": ');
+  assert.equal(broken.from, null);
+  assert.equal(broken.json, null);
+  assert.ok(broken.errors.length > 0);
+});
