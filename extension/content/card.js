@@ -110,6 +110,49 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
 
   let cardIds = 0;
 
+  /*
+   * A chip is drawn at once; its card (replies, buttons, evidence: most of the DOM) is built when
+   * the browser is idle, or at once when it is opened. A page that brings 50,000 comments then
+   * pays for 50,000 chips in its frames, and the cards fill in between them, a few milliseconds
+   * at a time, instead of stalling the tab for seconds (e2e-hostile.test.mjs).
+   */
+  const cardBuilders = new WeakMap(); // host → () => builds its card
+  const unbuilt = new Set(); // hosts whose card waits for idle time, oldest first
+  let idleScheduled = false;
+  const whenIdle = globalThis.requestIdleCallback ?? ((f) => setTimeout(() => f({ timeRemaining: () => 8, didTimeout: false }), 16));
+  /** Cards built per idle callback when the browser gave no idle time before the timeout. */
+  const CARDS_WHEN_LATE = 25;
+
+  function scheduleCards() {
+    if (idleScheduled || !unbuilt.size) return;
+    idleScheduled = true;
+    whenIdle(buildSome, { timeout: 500 });
+  }
+
+  function buildSome(deadline) {
+    idleScheduled = false;
+    let late = deadline.didTimeout ? CARDS_WHEN_LATE : 0;
+    for (const host of unbuilt) {
+      if (deadline.timeRemaining() < 1 && late-- <= 0) break;
+      // A host taken off the page meanwhile is let go, not built.
+      if (host.isConnected) ensureCard(host);
+      else {
+        unbuilt.delete(host);
+        cardBuilders.delete(host);
+      }
+    }
+    scheduleCards();
+  }
+
+  /** Builds `host`'s card now if it is still waiting. */
+  function ensureCard(host) {
+    const build = cardBuilders.get(host);
+    unbuilt.delete(host);
+    if (!build) return;
+    cardBuilders.delete(host);
+    build();
+  }
+
   /**
    * Builds (or rebuilds) the chip and card for `verdict`. `onInsert(text)` resolves like
    * `Sentinelle.insert.insertReply`; the card reports the outcome in its status line. With no
@@ -125,6 +168,27 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
     host.dataset.severity = verdict.severity;
     host.dataset.category = verdict.primary;
 
+    const id = `sentinelle-card-${++cardIds}`;
+    // The chip: what the agent sees on the page until they open the card.
+    const urgent = verdict.severity !== 'routine';
+    const chip = el('button', { type: 'button', class: 'chip', 'data-severity': verdict.severity, 'aria-expanded': String(wasOpen),
+      'aria-controls': id, title: t('chipTitle') },
+      el('span', { class: 'dot', 'aria-hidden': 'true' }),
+      el('span', { class: 'category' }, `${t('severity_' + verdict.severity)} · ${t('category_' + verdict.primary)}`),
+      urgent ? deadlineNode(verdict) : null);
+    chip.addEventListener('click', () => toggle(host));
+    root.append(chip);
+    cardBuilders.set(host, () => root.append(card(verdict, { onInsert, id, open: wasOpen })));
+    if (wasOpen) ensureCard(host);
+    else {
+      unbuilt.add(host);
+      scheduleCards();
+    }
+    return host;
+  }
+
+  /** The card: severity, category, response, reply-by, evidence, replies with Insert and Copy. */
+  function card(verdict, { onInsert, id, open }) {
     const status = el('p', { class: 'status', role: 'status' });
     const replies = el('ul');
     for (const reply of verdict.replies || []) {
@@ -161,8 +225,7 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
       replies.append(el('li', {}, el('p', {}, reply.text, missing), el('span', { class: 'actions' }, button, copy)));
     }
 
-    const id = `sentinelle-card-${++cardIds}`;
-    const card = el('section', { class: 'card', id, role: 'region', 'data-severity': verdict.severity, 'aria-label': t('cardLabel') },
+    const section = el('section', { class: 'card', id, role: 'region', 'data-severity': verdict.severity, 'aria-label': t('cardLabel') },
       el('div', { class: 'head' },
         el('span', { class: 'pill' }, t('severity_' + verdict.severity)),
         el('span', { class: 'category' }, t('category_' + verdict.primary)),
@@ -173,22 +236,13 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
       replies.childElementCount ? replies : el('p', { class: 'note' }, t('cardNoReply')),
       status,
       el('p', { class: 'note' }, t('cardHeuristic')));
-    card.hidden = !wasOpen;
-
-    // The chip: what the agent sees on the page until they open the card.
-    const urgent = verdict.severity !== 'routine';
-    const chip = el('button', { type: 'button', class: 'chip', 'data-severity': verdict.severity, 'aria-expanded': String(wasOpen),
-      'aria-controls': id, title: t('chipTitle') },
-      el('span', { class: 'dot', 'aria-hidden': 'true' }),
-      el('span', { class: 'category' }, `${t('severity_' + verdict.severity)} · ${t('category_' + verdict.primary)}`),
-      urgent ? deadlineNode(verdict) : null);
-    chip.addEventListener('click', () => toggle(host));
-    root.append(chip, card);
-    return host;
+    section.hidden = !open;
+    return section;
   }
 
   /** Opens or closes a host's card (`open` undefined: the other way); focus follows into it. */
   function toggle(host, open) {
+    ensureCard(host);
     const root = host.shadowRoot;
     const chip = root?.querySelector('.chip');
     const card = root?.querySelector('.card');
