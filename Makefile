@@ -3,13 +3,17 @@
 #   make test   runs every test: Rust, wasm smoke, browser end-to-end (Chromium, Firefox), Firefox lint
 # Both install whatever this machine is missing first, and are quick when nothing is.
 
-.PHONY: demo test build dist wasm setup bench clean
+.PHONY: demo test fuzz build dist wasm setup bench clean
 
 demo:
 	@bash scripts/demo.sh
 
 test:
 	@bash scripts/test.sh
+
+# Every fuzz target for SECONDS each (default 60): make fuzz SECONDS=300
+fuzz:
+	@bash scripts/fuzz.sh $(or $(SECONDS),60)
 
 # Everything the demo and the tests need: the CLI, the wasm, dist/ and the zips.
 build: setup

@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET…]     # default: 60 s, every target
 #   scripts/fuzz.sh 300 ingest plan                    # five minutes each of two
 #
-# Installs cargo-fuzz (the pinned version) when missing; needs the rustup nightly toolchain
+# Installs cargo-fuzz (the pinned version, scripts/lib.sh) when missing; needs the rustup nightly toolchain
 # (libFuzzer's instrumentation is a nightly flag). Each target starts from its seeds
 # (fuzz/corpus/<target>/, committed) and what earlier runs found (fuzz/corpus-run/<target>/, not
 # committed); a crash lands in fuzz/artifacts/<target>/: replay it with
@@ -16,7 +16,6 @@
 # none (faster to build; scripts/test.sh's short pass uses it).
 source "$(dirname "$0")/lib.sh"
 
-CARGO_FUZZ_VERSION=0.13.2
 ALL=(plan triage ingest templates packed incident_log)
 secs="${1:-60}"
 [ $# -gt 0 ] && shift
@@ -24,12 +23,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${ALL[@]}")
 sanitizer="${FUZZ_SANITIZER:-address}"
 
-have rustup && rustup toolchain list | grep -q '^nightly' ||
-  die "fuzzing needs the rustup nightly toolchain (rustup toolchain install nightly)"
-if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
-  say "installing cargo-fuzz $CARGO_FUZZ_VERSION (about 1.5 minutes, once)"
-  cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
-fi
+ensure_cargo_fuzz
 
 say "building the fuzz targets (nightly, sanitizer: $sanitizer)"
 log="$(mktemp)"
