@@ -174,7 +174,7 @@ function mutate([numbers, text], mutations) {
   return [Float64Array.from(n), t];
 }
 
-test('damaged streams give the verdicts or an Error, quickly, never odd objects', () => {
+test('damaged streams give the verdicts or an Error, quickly, never odd objects', (t) => {
   const streams = [
     [{ id: 'a', text: 'Vous êtes des escrocs 😡, rendez l\'argent !', time: 1.7e12, author: '@Zoé' }, { id: 'b', text: '' }, { id: 'c', text: 'He called me an idiot 🤬 but thanks!' }],
     [{ id: '1', text: '𝕍𝕠𝕦𝕤 ê𝕥𝕖𝕤 des escrocs 🤬🤬 je vais te tuer' }],
@@ -210,6 +210,7 @@ test('damaged streams give the verdicts or an Error, quickly, never odd objects'
     params,
   );
   // Most damage is caught; some (a score changed, a string's letter changed) still reads.
+  t.diagnostic(`${refused} damaged streams refused, ${read} read as the grammar reads them`);
   assert.ok(refused > 0, `${refused} refused, ${read} read`);
 });
 
