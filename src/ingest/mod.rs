@@ -428,7 +428,11 @@ impl<R: BufRead> Reader<R> {
         // one-byte buffer kept the mark in the first message's text).
         let mut head = Vec::new();
         let mut first = true;
-        while head.iter().all(u8::is_ascii_whitespace) && input.read_until(b'\n', &mut head).map_err(unreadable)? > 0 {
+        // Blank as `detect` reads it (Unicode white space, vertical tab and no-break space too),
+        // or a file read whole and one streamed could be given different formats (found by
+        // fuzzing: lines of vertical tabs before a CSV header).
+        let blank = |head: &[u8]| String::from_utf8_lossy(head).trim().is_empty();
+        while blank(&head) && input.read_until(b'\n', &mut head).map_err(unreadable)? > 0 {
             if std::mem::take(&mut first) && head.starts_with(BOM) {
                 head.drain(..BOM.len());
             }
