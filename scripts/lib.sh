@@ -37,3 +37,15 @@ apt_install() {
   say "apt-get install $*"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "$@" >/dev/null
 }
+
+# cargo-fuzz, pinned (scripts/fuzz.sh and the test run's short fuzz pass); `--locked`: its own lock
+# file, as released. About 1.5 minutes to build, once.
+CARGO_FUZZ_VERSION=0.13.2
+ensure_cargo_fuzz() {
+  rustup toolchain list 2>/dev/null | grep -q '^nightly' ||
+    die "fuzzing needs the rustup nightly toolchain (libFuzzer's instrumentation is a nightly flag): rustup toolchain install nightly"
+  if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (about 1.5 minutes, once)"
+    cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+  fi
+}

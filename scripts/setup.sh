@@ -51,4 +51,8 @@ fi
 if [ "$want_test" -eq 1 ] && ! have openssl; then
   apt_install openssl
 fi
+# 6. For the tests' short fuzz pass (scripts/fuzz.sh): cargo-fuzz, with the rustup nightly toolchain.
+if [ "$want_test" -eq 1 ]; then
+  ensure_cargo_fuzz
+fi
 exit 0

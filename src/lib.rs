@@ -45,8 +45,8 @@ mod triage;
 #[cfg(feature = "cli")]
 pub mod train;
 
-/// The browser boundary: wasm-bindgen exports (wasm32 only) and the packed verdict stream.
-#[cfg(any(target_arch = "wasm32", test))]
+/// The browser boundary: wasm-bindgen exports (wasm32 only) and the packed verdict stream (plain
+/// Rust everywhere: the fuzz targets and the stream's fixtures for the JS reader pack natively).
 mod web;
 
 /// What the benchmarks, the fingerprint and the tests reach inside the engine for: not the API.
@@ -55,7 +55,9 @@ mod web;
 pub mod internals {
     pub use crate::model::{features_with_lexicon, Model, Scratch};
     pub use crate::normalise::{normalise, Normalised};
+    pub use crate::reply::{Labels, Template};
     pub use crate::triage::DecisionFile;
+    pub use crate::web::packed::{pack, PackError, PACK_FORMAT};
 }
 
 pub use error::{Error, Result};

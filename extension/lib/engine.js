@@ -100,19 +100,39 @@ export const PACK_FORMAT = 2;
  * this reader knows no field name: it rebuilds whatever objects, lists, strings and numbers were
  * written. It refuses another format (an engine and glue from different builds) and a verdict
  * with more fields than the header announces, with an error that says so.
+ *
+ * Anything else malformed is refused too, with an `Error`, never read into odd objects: a tag,
+ * count, length or key index that is not a whole number in range, a string running past the text
+ * or cutting a character in two, a key named `__proto__`, a verdict that is not an object, numbers
+ * or text left over. The work is bounded by the stream's length (every value reads at least one
+ * number), so a hostile stream cannot make it spin; tests/browser/fuzz.test.mjs mutates real
+ * streams to hold it to this.
  */
 export function unpackVerdicts(numbers, text) {
   if (numbers[0] !== PACK_FORMAT) {
     throw new Error(`packed verdicts: the engine wrote format ${numbers[0]}, this page reads format ${PACK_FORMAT}; the extension's files come from different builds: rebuild or reinstall it`);
   }
+  const bad = (what) => new Error(`packed verdicts: ${what}; the stream is damaged`);
+  if (typeof text !== 'string' || (typeof text.isWellFormed === 'function' && !text.isWellFormed())) throw bad('the text is not well-formed');
   const fields = numbers[1];
   const count = numbers[2];
+  const end = numbers.length;
+  // A whole number in 0..max, read at `i`: every count, length and key index is one.
+  const whole = (x, max, what) => {
+    if (!Number.isInteger(x) || x < 0 || x > max) throw bad(`${what} ${x} at ${i - 1}`);
+    return x;
+  };
+  if (!Number.isInteger(fields) || fields < 0) throw bad(`a header of ${fields} fields`);
   const keys = [];
   let i = 3;
   let at = 0;
   const str = (len) => {
-    const s = text.slice(at, at + len);
-    at += len;
+    const stop = at + whole(len, text.length - at, 'a string length');
+    // A high surrogate last: the string stops inside a character (the text itself is well-formed).
+    const last = stop > at ? text.charCodeAt(stop - 1) : 0;
+    if (last >= 0xd800 && last <= 0xdbff) throw bad(`a string cut inside a character at ${at}`);
+    const s = text.slice(at, stop);
+    at = stop;
     return s;
   };
   const value = () => {
@@ -120,21 +140,25 @@ export function unpackVerdicts(numbers, text) {
       case 0: return null;
       case 1: return false;
       case 2: return true;
-      case 3: return numbers[i++];
+      case 3:
+        if (i >= end) throw bad('the numbers end inside a number');
+        return numbers[i++];
       case 4: return str(numbers[i++]);
       case 5: {
-        const out = new Array(numbers[i++]);
+        // Each item takes at least one number: a length past the end is damage, not a big list.
+        const out = new Array(whole(numbers[i++], end - i, 'a list length'));
         for (let k = 0; k < out.length; k++) out[k] = value();
         return out;
       }
       case 6: {
-        const n = numbers[i++];
+        const n = whole(numbers[i++], end - i, 'an object length');
         const out = {};
         for (let k = 0; k < n; k++) {
           const key = numbers[i++];
           let name;
-          if (key >= 0) name = keys[key];
+          if (key >= 0) name = keys[whole(key, keys.length - 1, 'a key index')];
           else keys.push((name = str(-key - 1)));
+          if (name === '__proto__') throw bad(`a key named __proto__ at ${i - 1}`);
           out[name] = value();
         }
         return out;
@@ -143,10 +167,11 @@ export function unpackVerdicts(numbers, text) {
         throw new Error(`packed verdicts: unknown tag ${numbers[i - 1]} at ${i - 1}`);
     }
   };
-  const verdicts = new Array(count);
+  const verdicts = new Array(whole(count, end - 3, 'a verdict count'));
   for (let v = 0; v < count; v++) {
     // A verdict is an object whose field count comes next: checked before it is read.
-    const n = numbers[i] === 6 ? numbers[i + 1] : 0;
+    if (numbers[i] !== 6) throw bad(`verdict ${v} is not an object`);
+    const n = numbers[i + 1];
     if (n > fields) throw new Error(`packed verdicts: verdict ${v} has ${n} fields, the header says at most ${fields}`);
     verdicts[v] = value();
   }

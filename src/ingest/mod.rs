@@ -422,13 +422,21 @@ impl<R: BufRead> Reader<R> {
 
     fn open(mut input: R, options: &Options) -> std::result::Result<Reader<R>, Problem> {
         let unreadable = |e: std::io::Error| Problem::new(1, format!("cannot read the input: {e}"));
-        if input.fill_buf().map_err(unreadable)?.starts_with(BOM) {
-            input.consume(BOM.len());
-        }
         // The first line that is not blank, whole, whatever the buffer's size: the format and a
-        // CSV's delimiter are read from it.
+        // CSV's delimiter are read from it. The byte-order mark is looked for in that line, not in
+        // the reader's buffer, which may hold fewer than its three bytes (found by fuzzing: a
+        // one-byte buffer kept the mark in the first message's text).
         let mut head = Vec::new();
-        while head.iter().all(u8::is_ascii_whitespace) && input.read_until(b'\n', &mut head).map_err(unreadable)? > 0 {}
+        let mut first = true;
+        // Blank as `detect` reads it (Unicode white space, vertical tab and no-break space too),
+        // or a file read whole and one streamed could be given different formats (found by
+        // fuzzing: lines of vertical tabs before a CSV header).
+        let blank = |head: &[u8]| String::from_utf8_lossy(head).trim().is_empty();
+        while blank(&head) && input.read_until(b'\n', &mut head).map_err(unreadable)? > 0 {
+            if std::mem::take(&mut first) && head.starts_with(BOM) {
+                head.drain(..BOM.len());
+            }
+        }
         let format = options.format.unwrap_or_else(|| detect(&head, options));
         let mut input = Prefixed { head, at: 0, rest: input };
         let inner = match format {

@@ -82,8 +82,10 @@ fn offset(s: &str) -> Option<i64> {
 }
 
 /// Days from the civil date (Howard Hinnant's algorithm), then to ms, minus the zone offset.
+/// Years are ISO 8601's four digits: a larger one is not a time (and overflowed the day count:
+/// found by fuzzing the incident log).
 fn epoch_ms(y: i64, m: u32, d: u32, h: u32, mi: u32, s: f64, offset_min: i64) -> Option<f64> {
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(0..=9999).contains(&y) {
         return None;
     }
     let y = if m <= 2 { y - 1 } else { y };
@@ -125,7 +127,7 @@ mod tests {
             assert_eq!(parse_time(s), Some(want), "{s}");
         }
         assert_eq!(iso(want), "2017-10-31T21:45:10Z");
-        for bad in ["", "yesterday", "2017-13-05T10:00:00Z", "2017-10-31T25:00:00Z", "Tue Oct 31 21:45:10 +00 2017", "inf", "NaN", "Tue aéé 31 21:45:10 +0000 2017"] {
+        for bad in ["", "yesterday", "2017-13-05T10:00:00Z", "2017-10-31T25:00:00Z", "Tue Oct 31 21:45:10 +00 2017", "inf", "NaN", "Tue aéé 31 21:45:10 +0000 2017", "200000000000000026-03-02T08:55:00.000Z", "10000-01-01"] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
     }

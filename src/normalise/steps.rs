@@ -142,6 +142,14 @@ pub(super) fn leetspeak(mut input: Vec<NChar>) -> Vec<NChar> {
         let before = start > 0 && is_letter(input[start - 1].c);
         let letters_after = input[end..].iter().take_while(|x| is_letter(x.c)).count();
         let after = letters_after > 0;
+        // A run that opens a word may start with symbols the tokens leave out (`!1diot`,
+        // `@4lice`): they are not part of the word, which is read as it would be alone — as a
+        // plan term copied from the tokens (`1diot`) is read, so the term matches. Not `$`: it
+        // is a letter itself (`$$cam`), and peeling it would read the output differently again.
+        let mut start = start;
+        while !before && end - start > 1 && matches!(input[start].c, '!' | '|' | '@') {
+            start += 1;
+        }
         let digits_before = start > 0 && input[start - 1].c.is_ascii_digit();
         let replace = if before && after {
             true

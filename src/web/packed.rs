@@ -22,7 +22,7 @@ use std::fmt;
 
 /// The stream's format: bump it with any change to the encoding above, and `PACK_FORMAT` in
 /// `extension/lib/engine.js` with it.
-pub(crate) const PACK_FORMAT: f64 = 2.0;
+pub const PACK_FORMAT: f64 = 2.0;
 
 const NULL: f64 = 0.0;
 const FALSE: f64 = 1.0;
@@ -33,7 +33,7 @@ const LIST: f64 = 5.0;
 const OBJECT: f64 = 6.0;
 
 /// The numbers and the text of `items` (verdicts, in practice).
-pub(crate) fn pack<T: Serialize>(items: &[T]) -> Result<(Vec<f64>, String), PackError> {
+pub fn pack<T: Serialize>(items: &[T]) -> Result<(Vec<f64>, String), PackError> {
     let mut p = Packer { numbers: Vec::with_capacity(3 + items.len() * 96), text: String::with_capacity(items.len() * 512), fields: Vec::new(), keys: HashMap::new() };
     p.numbers.extend([PACK_FORMAT, VERDICT_FIELDS as f64, items.len() as f64]);
     for item in items {
@@ -45,7 +45,7 @@ pub(crate) fn pack<T: Serialize>(items: &[T]) -> Result<(Vec<f64>, String), Pack
 /// A value serde can describe but the stream cannot carry (bytes, tuple variants): a defect of
 /// the type being packed, never of the message.
 #[derive(Debug)]
-pub(crate) struct PackError(String);
+pub struct PackError(String);
 
 impl fmt::Display for PackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
