@@ -28,6 +28,10 @@ const TOP_TERMS: usize = 6;
 const TOP_ROUTINE_TERMS: usize = 10;
 /// A term must have fired this often on messages that ended routine to be worth adjusting.
 const MIN_ROUTINE_FIRINGS: u32 = 2;
+/// The most messages an incident log may count: far above what one browser triages (the log
+/// keeps a week of ten-minute windows), and low enough that re-running the spike detector over
+/// them stays quick. A larger count is a damaged or forged file, refused with a sentence.
+pub const MAX_LOG_MESSAGES: u64 = 5_000_000;
 
 /// One message as the review keeps it: no text.
 #[derive(Debug, Clone)]
@@ -205,11 +209,19 @@ impl Collected {
 
     /// The extension's incident log, instead of (or beside) verdicts.
     pub fn add_log(&mut self, log: &IncidentLog) -> crate::Result<()> {
+        let mut total = self.windows.iter().flat_map(|w| w.2).map(u64::from).sum::<u64>();
         for (i, w) in log.windows.iter().enumerate() {
             let start = parse_time(&w.start).ok_or_else(|| crate::Error::invalid(format!("incident log window {}: {:?} is not a time", i + 1, w.start)))?;
             let mut counts = [0u32; Category::COUNT];
             for (name, n) in &w.counts {
                 let c = Category::parse(name).ok_or_else(|| crate::Error::invalid(format!("incident log window {}: unknown category {name:?}", i + 1)))?;
+                total += u64::from(*n);
+                if total > MAX_LOG_MESSAGES {
+                    return Err(crate::Error::invalid(format!(
+                        "incident log window {}: more than {MAX_LOG_MESSAGES} messages in the log, more than Sentinelle ever logs (a damaged file?)",
+                        i + 1
+                    )));
+                }
                 counts[c.index()] += n;
             }
             self.windows.push((start, w.minutes.max(1) as f64 * 60_000.0, counts));

@@ -182,6 +182,9 @@ fn a_bad_incident_log_says_what_is_wrong() {
     assert!(err(r#"{"kind":"sentinelle-incident-log","version":9,"windows":[]}"#).contains("version 9"));
     assert!(err(r#"{"kind":"sentinelle-incident-log","version":1,"windows":[{"start":"hier","minutes":10,"counts":{}}]}"#).contains("\"hier\" is not a time"));
     assert!(err(r#"{"kind":"sentinelle-incident-log","version":1,"windows":[{"start":"2026-03-02T08:00:00Z","minutes":10,"counts":{"rumour":1}}]}"#).contains("unknown category \"rumour\""));
+    // A count no browser logs (found by the incident_log fuzz target: the detector re-ran 222
+    // million messages) is refused, not replayed.
+    assert!(err(r#"{"kind":"sentinelle-incident-log","version":1,"windows":[{"start":"2026-03-02T08:00:00Z","minutes":10,"counts":{"question":222222223}}]}"#).contains("more than 5000000 messages"));
 }
 
 fn labels() -> Labels {
