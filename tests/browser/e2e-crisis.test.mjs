@@ -4,36 +4,14 @@
 // statement first, surviving the service worker being stopped, and logged without a word of text.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extensionSuite, openInbox, openPopup } from './helpers.mjs';
+import { addComment, extensionSuite, openInbox, openPopup, waitVerdict } from './helpers.mjs';
 
 const host = (page, id) => page.locator(`[data-message-id="${id}"] sentinelle-card`);
 
 /** A comment arriving on the demo inbox; resolves once it has a verdict or is marked the brand's own. */
 async function arrive(page, id, text, author) {
-  await page.evaluate(([id, text, author]) => {
-    const thread = document.createElement('section');
-    thread.dataset.thread = '';
-    const message = document.createElement('div');
-    message.className = 'message';
-    message.dataset.message = '';
-    message.dataset.messageId = id;
-    if (author) {
-      const a = document.createElement('span');
-      a.className = 'author';
-      a.textContent = author;
-      message.append(a);
-    }
-    const p = document.createElement('p');
-    p.className = 'message-text';
-    p.textContent = text;
-    message.append(p);
-    thread.append(message);
-    document.getElementById('comment-list').prepend(thread);
-  }, [id, text, author]);
-  await page.waitForFunction((id) => {
-    const el = document.querySelector(`[data-message-id="${id}"]`);
-    return el?.dataset.sentinellePrimary || el?.dataset.sentinelleOwn;
-  }, id, { timeout: 20_000 });
+  await addComment(page, { id, text, author });
+  await waitVerdict(page, id);
 }
 
 const THEFT = 'Votre technicien a volé des bijoux chez ma mère pendant l\'installation, honteux';
