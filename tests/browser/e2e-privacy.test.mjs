@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, DIST_CHROME, launchWithExtension, startServer, insertFirstReply } from './helpers.mjs';
+import { ROOT, DIST_CHROME, launchWithExtension, startServer, insertFirstReply, shingles } from './helpers.mjs';
 import { PLATFORMS, UNKNOWN_SITES, startPlatformServer, urlOf, unknownUrlOf } from '../platforms/server.mjs';
 
 /** Snippets of demo messages that must never leave in a request (kept from the first version). */
@@ -24,17 +24,6 @@ const EXPORT = join(ROOT, 'tests', 'exports', 'hootsuite_inbox', 'export.tsv');
 
 /** Answered with what the server has (a favicon the fixtures lack aside); no answer yet is no verdict. */
 const OK = (r) => r.status === null || [200, 204, 206, 304].includes(r.status) || r.url.endsWith('/favicon.ico') || r.url.startsWith('data:') || r.url.startsWith('blob:');
-
-/** Every run of four words (at least 16 characters) of a text: any excerpt of it contains one. */
-function shingles(text) {
-  const words = String(text).replace(/\s+/g, ' ').trim().split(' ');
-  const out = [];
-  for (let i = 0; i + 4 <= words.length; i++) {
-    const s = words.slice(i, i + 4).join(' ');
-    if (s.length >= 16) out.push(s);
-  }
-  return out;
-}
 
 function decoded(s) {
   try {

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchWithExtension, openInbox, startServer } from './helpers.mjs';
+import { launchWithExtension, openInbox, shingles, startServer } from './helpers.mjs';
 
 /** Polls `fn` until it returns something truthy: storage and autosave are asynchronous. */
 async function until(fn, what, timeout = 15_000) {
@@ -25,17 +25,6 @@ async function until(fn, what, timeout = 15_000) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Every run of four words (at least 16 characters) of a text: any excerpt of it contains one. */
-function shingles(text) {
-  const words = String(text).replace(/\s+/g, ' ').trim().split(' ');
-  const out = [];
-  for (let i = 0; i + 4 <= words.length; i++) {
-    const s = words.slice(i, i + 4).join(' ');
-    if (s.length >= 16) out.push(s);
-  }
-  return out;
 }
 
 describe('the plan in storage, and what else is stored', () => {

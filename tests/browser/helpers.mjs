@@ -229,3 +229,14 @@ export function platformSuite(dir = DIST_CHROME) {
   });
   return suite;
 }
+
+/** Every run of four words (at least 16 characters) of a text: any excerpt of it contains one. */
+export function shingles(text) {
+  const words = String(text).replace(/\s+/g, ' ').trim().split(' ');
+  const out = [];
+  for (let i = 0; i + 4 <= words.length; i++) {
+    const s = words.slice(i, i + 4).join(' ');
+    if (s.length >= 16) out.push(s);
+  }
+  return out;
+}
