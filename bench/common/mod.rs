@@ -1,4 +1,9 @@
-//! What the benchmarks share: the real texts they run on.
+//! What the benchmarks share: the real texts they run on, and the command line's allocator.
+
+/// The allocator `sentinelle` itself runs with (src/bin/sentinelle/main.rs): the benchmarks time
+/// the engine as the command line ships it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "../../tests/common/shared_data.rs"]
 mod shared_data;

@@ -83,15 +83,23 @@ impl Engine {
 fn head_words(model: &Model, scratch: &crate::model::Scratch, norm: &Normalised, chars: &[char], head: usize) -> Vec<Evidence> {
     let tokens = &norm.tokens;
     let contrib = model.evidence(scratch, head, tokens.len());
-    let mut order: Vec<usize> = (0..tokens.len())
-        .filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(norm.text_of(&tokens[i])))
-        .collect();
-    order.sort_by(|a, b| contrib[*b].total_cmp(&contrib[*a]));
-    let top = order.first().map_or(0.0, |&i| contrib[i]);
-    order
-        .iter()
-        .take(2)
-        .filter(|&&i| contrib[i] >= 0.5 * top)
+    // The two largest shares in one pass, the earlier token first on a tie (as a stable sort
+    // would order them): a sort of every token was 3 % of triage for two of them.
+    let mut top: [Option<usize>; 2] = [None, None];
+    for i in (0..tokens.len()).filter(|&i| contrib[i] > 0.0 && tokens[i].kind == crate::normalise::TokenKind::Word && !lang::is_function_word(norm.text_of(&tokens[i]))) {
+        match top {
+            [Some(a), _] if contrib[i] <= contrib[a] => {
+                if top[1].is_none_or(|b| contrib[i] > contrib[b]) {
+                    top[1] = Some(i);
+                }
+            }
+            _ => top = [Some(i), top[0]],
+        }
+    }
+    let strongest = top[0].map_or(0.0, |i| contrib[i]);
+    top.iter()
+        .flatten()
+        .filter(|&&i| contrib[i] >= 0.5 * strongest)
         .map(|&i| {
             let t = &tokens[i];
             let text: String = chars[t.start as usize..t.end as usize].iter().collect();

@@ -20,6 +20,10 @@
 //! eval.rs      train and eval, and their tables
 //! ```
 
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod args;
 mod eval;
 mod input;
