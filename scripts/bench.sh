@@ -22,14 +22,8 @@ if [ ! -d "$PEERS/node_modules" ] || [ "$PEERS/package-lock.json" -nt "$PEERS/no
   say "npm ci (bench/peers)"
   (cd "$PEERS" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-# The PyPI peers, into bench/peers/.venv; the stamp says which requirements it holds.
-have python3 || apt_install python3 python3-venv
-if ! cmp -s "$PEERS/requirements.txt" "$PEERS/.venv/installed.txt" 2>/dev/null; then
-  say "pip install -r bench/peers/requirements.txt (into bench/peers/.venv)"
-  python3 -m venv "$PEERS/.venv" || { apt_install python3-venv; python3 -m venv "$PEERS/.venv"; }
-  "$PEERS/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$PEERS/requirements.txt"
-  cp "$PEERS/requirements.txt" "$PEERS/.venv/installed.txt"
-fi
+# The PyPI peers, into bench/peers/.venv.
+ensure_venv "$PEERS/.venv" "$PEERS/requirements.txt"
 
 say "running (bench/run.mjs)"
 node bench/run.mjs

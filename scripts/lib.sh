@@ -49,3 +49,16 @@ ensure_cargo_fuzz() {
     cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
   fi
 }
+
+# A Python virtual environment at $1 holding requirements file $2 (pinned), for the benchmark's
+# peers and the Spark run; reinstalled only when the requirements change (the stamp
+# installed.txt is the file it was built from).
+ensure_venv() {
+  local venv="$1" req="$2"
+  have python3 || apt_install python3 python3-venv
+  cmp -s "$req" "$venv/installed.txt" 2>/dev/null && return
+  say "pip install -r ${req#"$ROOT"/} (into ${venv#"$ROOT"/})"
+  python3 -m venv "$venv" || { apt_install python3-venv; python3 -m venv "$venv"; }
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+  cp "$req" "$venv/installed.txt"
+}

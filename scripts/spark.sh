@@ -10,7 +10,6 @@ source "$(dirname "$0")/lib.sh"
 have java || apt_install openjdk-17-jre-headless
 java_major="$(java -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print v[1]; exit }')"
 [ "${java_major:-0}" -ge 17 ] || die "Spark 4 needs Java 17 or newer (found: ${java_major:-none})"
-have python3 || apt_install python3 python3-venv
 
 say "building the CLI and the corpus"
 cargo build --release --quiet --bin sentinelle
@@ -18,13 +17,7 @@ cargo build --release --quiet --bin sentinelle
 node bench/corpus.mjs "${BENCH_MESSAGES:-50000}" >&2
 
 VENV="$ROOT/research/spark/.venv"
-REQ="$ROOT/research/spark/requirements.txt"
-if ! cmp -s "$REQ" "$VENV/installed.txt" 2>/dev/null; then
-  say "pip install -r research/spark/requirements.txt (into research/spark/.venv)"
-  python3 -m venv "$VENV" || { apt_install python3-venv; python3 -m venv "$VENV"; }
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQ"
-  cp "$REQ" "$VENV/installed.txt"
-fi
+ensure_venv "$VENV" "$ROOT/research/spark/requirements.txt"
 
 say "running Spark (local mode)"
 PYSPARK_PYTHON="$VENV/bin/python" SPARK_LOCAL_IP=127.0.0.1 "$VENV/bin/python" research/spark/triage_spark.py "$@"
