@@ -130,7 +130,11 @@ pub(super) fn join_spelled_out(tokens: &mut Vec<Token>, canon: &mut String, char
     };
     // The one separator between two tokens, if that is all there is.
     let gap = |a: &Token, b: &Token| -> Option<char> {
-        let mut between = chars.iter().filter(|n| n.src >= a.end && n.end <= b.start).map(|n| n.c);
+        // `chars` are in the order of the original text: the characters between two tokens are
+        // one run of it, found by a binary search rather than a scan of the whole text (French
+        // has many one-letter neighbours: `j y`, `il y a`).
+        let from = chars.partition_point(|n| n.src < a.end);
+        let mut between = chars[from..].iter().take_while(|n| n.end <= b.start).map(|n| n.c);
         match (between.next(), between.next()) {
             (Some(c @ (' ' | '.' | '-' | '_' | '*')), None) => Some(c),
             _ => None,
