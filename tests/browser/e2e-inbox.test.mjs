@@ -39,6 +39,9 @@ describe('demo inbox with the extension', () => {
   test('every demo message gets a verdict and a card in an open shadow root', async () => {
     await page.waitForFunction((n) => document.querySelectorAll('[data-message][data-sentinelle-primary]').length >= n, DEMO_IDS.length);
     for (const id of DEMO_IDS) {
+      // The chip of a message the agent scrolls to (content.js draws them near the viewport).
+      await page.locator(`[data-message-id="${id}"]`).scrollIntoViewIfNeeded();
+      await page.locator(`[data-message-id="${id}"] sentinelle-card`).waitFor({ state: 'attached', timeout: 5_000 });
       const info = await page.locator(`[data-message-id="${id}"]`).evaluate((el) => {
         const host = el.querySelector('sentinelle-card');
         return {
@@ -110,6 +113,7 @@ describe('demo inbox with the extension', () => {
       document.getElementById('comment-list').append(thread);
     });
     await page.waitForSelector('[data-message-id="evil"][data-sentinelle-primary]');
+    await page.locator('[data-message-id="evil"]').scrollIntoViewIfNeeded(); // its chip: where the agent looks
     const card = await page.locator('[data-message-id="evil"] sentinelle-card').evaluate((h) => ({
       elements: h.shadowRoot.querySelectorAll('img, b').length,
       text: h.shadowRoot.textContent,
@@ -137,6 +141,7 @@ describe('demo inbox with the extension', () => {
       document.body.append(msg);
     });
     await fresh.waitForSelector('[data-message-id="lonely"][data-sentinelle-primary]');
+    await fresh.locator('[data-message-id="lonely"]').scrollIntoViewIfNeeded(); // its chip: where the agent looks
     const reply = await firstReply(fresh, 'lonely');
     await fresh.bringToFront();
     await insertFirstReply(fresh.locator('[data-message-id="lonely"] sentinelle-card'));
