@@ -310,7 +310,12 @@
   let sweepDue = false; // the page removed nodes since the last sweep
 
   function onNear(entries) {
-    for (const { target: el, isIntersecting } of entries) {
+    // The messages in the viewport itself first, then the rest of the margin: on a slow page each
+    // frame draws only FRAME_MS of chips, and the agent is looking at the first.
+    const height = innerHeight;
+    const inView = (e) => e.boundingClientRect.bottom > 0 && e.boundingClientRect.top < height;
+    const ordered = entries.length > 1 ? [...entries.filter(inView), ...entries.filter((e) => !inView(e))] : entries;
+    for (const { target: el, isIntersecting } of ordered) {
       located.add(el);
       if (isIntersecting && el.isConnected && !cards.has(el)) {
         nearNow.add(el);
@@ -440,19 +445,29 @@
     stats.messages += delta;
   }
 
+  /** One shared {primary, severity} per pair: thousands of messages, a few dozen tallies. */
+  const tallies = new Map();
+  function tallyOf({ primary, severity }) {
+    const key = `${primary} ${severity}`;
+    let tally = tallies.get(key);
+    if (!tally) tallies.set(key, (tally = Object.freeze({ primary, severity })));
+    return tally;
+  }
+
   /** A message's verdict: its marks and counts now, its chip when it is near the viewport. */
   function show(el, verdict) {
     asked.delete(el);
     const before = shown.get(el);
     if (before) count(before, -1);
     count(verdict, +1);
-    shown.set(el, { primary: verdict.primary, severity: verdict.severity }); // its tally, not its verdict
+    shown.set(el, tallyOf(verdict)); // its tally, not its verdict
     el.dataset.sentinellePrimary = verdict.primary;
     el.dataset.sentinelleSeverity = verdict.severity;
-    if (!keys.has(el)) keys.set(el, String(nextKey++));
-    const key = keys.get(el);
-    if (S.verdict.isCrisisRisk(verdict.primary)) risks.set(key, { el, primary: verdict.primary, severity: verdict.severity });
-    else risks.delete(key);
+    // A key only for the messages the popup may list.
+    if (S.verdict.isCrisisRisk(verdict.primary)) {
+      if (!keys.has(el)) keys.set(el, String(nextKey++));
+      risks.set(keys.get(el), { el, primary: verdict.primary, severity: verdict.severity });
+    } else if (keys.has(el)) risks.delete(keys.get(el));
     if (cards.has(el)) {
       drawChip(el, verdict); // triaged again (a new plan): the chip follows
       return;
