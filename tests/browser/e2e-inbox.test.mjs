@@ -92,6 +92,8 @@ describe('demo inbox with the extension', () => {
   test('a message added after load is picked up (MutationObserver)', async () => {
     await page.getByRole('button', { name: 'Simulate a new comment' }).click();
     await page.waitForSelector('[data-message-id="n1"][data-sentinelle-primary]', { timeout: 10_000 });
+    // Its chip a frame after its verdict (it arrived in view).
+    await page.locator('[data-message-id="n1"] sentinelle-card').waitFor({ state: 'attached', timeout: 5_000 }).catch(() => {});
     assert.equal(await page.locator('[data-message-id="n1"] sentinelle-card').count(), 1);
   });
 
