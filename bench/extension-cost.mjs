@@ -14,7 +14,8 @@
 //     extension, and those in which no page script ran (Chromium hides content scripts from the
 //     API, so these are the extension's scripts and the layout of its chips);
 //   - the page's JS heap after a garbage collection (the content script's isolated world lives in
-//     the same heap: the difference with the page alone is the extension's), and the background's
+//     the same heap: the difference with the page alone is the extension's), its growth from the
+//     first screen to the end of the scrolls, and the background's
 //     JS heap and the wasm engine's linear memory (DevTools protocol on the service worker).
 // Checks the answer after every round: every message on the page triaged (one mark each), and
 // every message in the viewport or within one viewport height of it with exactly one chip.
@@ -134,6 +135,7 @@ async function run(context, url, { first, step, rounds, withExtension }) {
   const checked = [];
   await roundDone(0);
   if (withExtension) checked.push(await checkRound(page, 0));
+  const heapFirst = await pageHeap(page); // after the first screen: the scrolls' growth is measured from here
   for (let r = 1; r <= rounds; r++) {
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await roundDone(r);
@@ -144,7 +146,7 @@ async function run(context, url, { first, step, rounds, withExtension }) {
   const heap = await pageHeap(page);
   const worker = withExtension ? await workerMemory(page).catch((e) => ({ error: e.message })) : null;
   await page.close();
-  return { ...b, heap, worker, checked };
+  return { ...b, heap, heapFirst, worker, checked };
 }
 
 /** The browser has finished starting: the extension's managed storage answers (see the top). */
@@ -220,6 +222,8 @@ export async function extensionCost({ messages = 5000, rounds = 10, first = 500 
       longFrames: { withExtension: loaf(withExt.frames), without: loaf(without.frames), noPageScript: { withExtension: noPageScript(withExt.frames), without: noPageScript(without.frames) } },
       longTasks: { withExtension: withExt.longTasks.length, without: without.longTasks.length },
       pageHeap: { withExtension: withExt.heap, without: without.heap },
+      // How much the page's heap grew over the ten scrolls (from the first screen to the end).
+      pageHeapGrowth: { withExtension: withExt.heap - withExt.heapFirst, without: without.heap - without.heapFirst },
       worker: withExt.worker,
     };
   } finally {
