@@ -14,6 +14,10 @@
  *   context menu "Triage with Sentinelle" ─selection─▶ engine ─verdict─▶ card injected by the selection
  *   storage.managed (the team policy) + storage.local `plan` (the agent's own) ─▶ effective plan ─▶ engine
  *
+ * A TRIAGE batch marked `again` holds messages triaged before, whose verdicts the page let go
+ * while they were far from the viewport (content.js): triaged, not counted a second time. An
+ * empty one starts the engine while the page is still loading its messages.
+ *
  * The team policy (lib/policy.js, docs/POLICY.md): an administrator's plan, read from managed
  * storage at load and whenever it changes; the agent's saved plan is layered on its unlocked
  * parts, and a save that changes a locked part is refused with the path of each change.
@@ -107,9 +111,10 @@ async function readManaged() {
   }
 }
 
-/** The policy from managed storage, its plan checked by the engine. */
-async function loadPolicy() {
-  const read = await readManaged();
+/** The policy from managed storage (`reading`: a read already under way), its plan checked by
+ * the engine. */
+async function loadPolicy(reading = readManaged()) {
+  const read = await reading;
   if (!read) return (policy = null);
   let json = read.plan;
   let invalid = 0;
@@ -218,9 +223,14 @@ function load() {
     try {
       if (status.state === 'stopped') revive();
       status.state = 'loading';
+      // Managed storage, read while the wasm compiles: in a browser that has just started it
+      // answers only once the browser's policies are loaded, about 2.7 s after launch in
+      // headless Chromium 156 (measured; a second later it answers in 1 ms), and the first page
+      // of the session waited for the wasm and then for that, one after the other.
+      const reading = readManaged();
       const started = await startEngine(glue, { wasm: WASM_URL });
       status.version = started.version;
-      await loadPolicy();
+      await loadPolicy(reading);
       const plan = await storedPlan();
       if (typeof plan !== 'string' && !policy) apply({ engine: started.engine, custom: false, warning: null });
       else {
@@ -423,9 +433,13 @@ async function onTriage(msg) {
     if (mine) own.push(m.id);
     return !mine;
   });
+  // An empty batch is a page's content script starting the engine early: nothing to count.
+  if (!msg.messages.length) return { ok: true, verdicts: [], own: [] };
   // A batch sent again because its first try got no answer (the worker was stopped mid-batch)
-  // is triaged again but not counted again, if the stopped worker had already counted it.
-  const fresh = !msg.batch || !counted.includes(msg.batch);
+  // is triaged again but not counted again, if the stopped worker had already counted it; nor
+  // is a batch marked `again`: messages the page triaged before, whose verdicts it let go while
+  // they were far from the viewport and asks for again as the agent scrolls to them.
+  const fresh = !msg.again && (!msg.batch || !counted.includes(msg.batch));
   let verdicts;
   let events = null;
   let spikes = null;

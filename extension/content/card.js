@@ -112,16 +112,15 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
 
   /*
    * A chip is drawn at once; its card (replies, buttons, evidence: most of the DOM) is built when
-   * the browser is idle, or at once when it is opened. A page that brings 50,000 comments then
-   * pays for 50,000 chips in its frames, and the cards fill in between them, a few milliseconds
-   * at a time, instead of stalling the tab for seconds (e2e-hostile.test.mjs).
+   * the browser is idle, or at once when it is opened. The content script draws chips only near
+   * the viewport, a few frames' worth at a time, and their cards fill in between them, a few
+   * milliseconds at a time, instead of stalling the tab (e2e-hostile.test.mjs).
    */
   const cardBuilders = new WeakMap(); // host → () => builds its card
   const unbuilt = new Set(); // hosts whose card waits for idle time, oldest first
   let idleScheduled = false;
   const whenIdle = globalThis.requestIdleCallback ?? ((f) => setTimeout(() => f({ timeRemaining: () => 8, didTimeout: false }), 16));
-  /** Cards built per idle callback when the browser gave no idle time before the timeout. */
-  const CARDS_WHEN_LATE = 25;
+  const IDLE_MS = 8;
 
   function scheduleCards() {
     if (idleScheduled || !unbuilt.size) return;
@@ -131,15 +130,18 @@ textarea { width: 100%; box-sizing: border-box; min-height: 4em; font: inherit; 
 
   function buildSome(deadline) {
     idleScheduled = false;
-    let late = deadline.didTimeout ? CARDS_WHEN_LATE : 0;
+    // An idle period can last 50 ms, and a task that long is a long frame for the page when it
+    // wants to draw meanwhile: at most IDLE_MS of building per callback, and at least one card
+    // (a browser that never idles still gets them, one callback per timeout).
+    const end = performance.now() + (deadline.didTimeout ? IDLE_MS : Math.min(IDLE_MS, deadline.timeRemaining()));
     for (const host of unbuilt) {
-      if (deadline.timeRemaining() < 1 && late-- <= 0) break;
       // A host taken off the page meanwhile is let go, not built.
       if (host.isConnected) ensureCard(host);
       else {
         unbuilt.delete(host);
         cardBuilders.delete(host);
       }
+      if (performance.now() >= end) break;
     }
     scheduleCards();
   }

@@ -117,7 +117,9 @@
       // `batch`: the sender's name for this batch, the same when it sends it again after getting
       // no answer (the background was stopped mid-batch), so the batch is counted once.
       const batchOk = msg.batch === undefined || (typeof msg.batch === 'string' && msg.batch.length > 0 && msg.batch.length <= 100);
-      return batchOk && Array.isArray(msg.messages) && msg.messages.length <= MAX_BATCH && msg.messages.every(isPageMessage);
+      // `again`: messages triaged before, whose verdicts the page let go (content.js): not counted again.
+      const againOk = msg.again === undefined || typeof msg.again === 'boolean';
+      return batchOk && againOk && Array.isArray(msg.messages) && msg.messages.length <= MAX_BATCH && msg.messages.every(isPageMessage);
     }
     if (msg.type === ContentToBackground.COUNTS) return Number.isSafeInteger(msg.crisisRisk) && msg.crisisRisk >= 0 && msg.crisisRisk <= 1_000_000;
     if (msg.type === ContentToBackground.TAUGHT) return adapterErrors(msg.host, msg.adapter).length === 0;

@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_EXPECTED, DEMO_IDS, DIST_CHROME, extensionSuite, launchWithExtension, openInbox, openPopup, startServer } from './helpers.mjs';
 
-/** Every demo message has its verdict and one chip, the primary the demo was written to show. */
+/** Every demo message has its verdict and one chip, the primary the demo was written to show
+ * (the chips a frame after the verdicts: the whole demo inbox is near enough the viewport). */
 async function demoTriaged(page) {
   await page.waitForFunction((n) => document.querySelectorAll('[data-sentinelle-primary]').length >= n, DEMO_IDS.length, { timeout: 20_000 });
+  await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-message-id="${id}"] sentinelle-card`)), DEMO_IDS, { timeout: 5_000 }).catch(() => {});
   const got = await page.evaluate((ids) => Object.fromEntries(ids.map((id) => {
     const el = document.querySelector(`[data-message-id="${id}"]`);
     return [id, `${el?.dataset.sentinellePrimary} ${el?.querySelectorAll('sentinelle-card').length}`];

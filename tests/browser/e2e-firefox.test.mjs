@@ -53,6 +53,12 @@ describe('demo inbox in Firefox', () => {
 
   test('every demo message gets a card in an open shadow root, with the category Chromium gives', async () => {
     await page.waitForFunction((n) => document.querySelectorAll('[data-message][data-sentinelle-primary]').length >= n, {}, DEMO_IDS.length);
+    // Chips come a frame after the verdicts, and only near the viewport, their cards when the
+    // browser is idle: each message scrolled to, as the agent reads down the inbox.
+    for (const id of DEMO_IDS) {
+      await page.evaluate((id) => document.querySelector(`[data-message-id="${id}"]`).scrollIntoView({ block: 'center' }), id);
+      await page.waitForFunction((id) => document.querySelector(`[data-message-id="${id}"] sentinelle-card`)?.shadowRoot?.querySelector('section.card'), { timeout: 5_000 }, id).catch(() => {});
+    }
     const got = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-message-id]')].map((el) => {
       const host = el.querySelector('sentinelle-card');
       return [el.dataset.messageId, {

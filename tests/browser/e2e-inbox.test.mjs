@@ -39,6 +39,9 @@ describe('demo inbox with the extension', () => {
   test('every demo message gets a verdict and a card in an open shadow root', async () => {
     await page.waitForFunction((n) => document.querySelectorAll('[data-message][data-sentinelle-primary]').length >= n, DEMO_IDS.length);
     for (const id of DEMO_IDS) {
+      // The chip of a message the agent scrolls to (content.js draws them near the viewport).
+      await page.locator(`[data-message-id="${id}"]`).scrollIntoViewIfNeeded();
+      await page.locator(`[data-message-id="${id}"] sentinelle-card`).waitFor({ state: 'attached', timeout: 5_000 });
       const info = await page.locator(`[data-message-id="${id}"]`).evaluate((el) => {
         const host = el.querySelector('sentinelle-card');
         return {
@@ -89,6 +92,8 @@ describe('demo inbox with the extension', () => {
   test('a message added after load is picked up (MutationObserver)', async () => {
     await page.getByRole('button', { name: 'Simulate a new comment' }).click();
     await page.waitForSelector('[data-message-id="n1"][data-sentinelle-primary]', { timeout: 10_000 });
+    // Its chip a frame after its verdict (it arrived in view).
+    await page.locator('[data-message-id="n1"] sentinelle-card').waitFor({ state: 'attached', timeout: 5_000 }).catch(() => {});
     assert.equal(await page.locator('[data-message-id="n1"] sentinelle-card').count(), 1);
   });
 
@@ -110,6 +115,7 @@ describe('demo inbox with the extension', () => {
       document.getElementById('comment-list').append(thread);
     });
     await page.waitForSelector('[data-message-id="evil"][data-sentinelle-primary]');
+    await page.locator('[data-message-id="evil"]').scrollIntoViewIfNeeded(); // its chip: where the agent looks
     const card = await page.locator('[data-message-id="evil"] sentinelle-card').evaluate((h) => ({
       elements: h.shadowRoot.querySelectorAll('img, b').length,
       text: h.shadowRoot.textContent,
@@ -137,6 +143,7 @@ describe('demo inbox with the extension', () => {
       document.body.append(msg);
     });
     await fresh.waitForSelector('[data-message-id="lonely"][data-sentinelle-primary]');
+    await fresh.locator('[data-message-id="lonely"]').scrollIntoViewIfNeeded(); // its chip: where the agent looks
     const reply = await firstReply(fresh, 'lonely');
     await fresh.bringToFront();
     await insertFirstReply(fresh.locator('[data-message-id="lonely"] sentinelle-card'));

@@ -42,6 +42,9 @@ describe('teaching a help desk by pointing', () => {
 
   const customers = () => page.locator('[data-expect]');
   const chipsOnCustomers = () => page.evaluate(() => [...document.querySelectorAll('[data-expect]')].filter((m) => m.querySelector('sentinelle-card')).length);
+  /** The chips follow their verdicts by a frame or two (content.js draws them near the viewport,
+   * which this short page is): waits a little for them, the assertion after says if they came. */
+  const chipsDrawn = () => page.waitForFunction(() => [...document.querySelectorAll('[data-expect]')].every((m) => m.querySelector('sentinelle-card')), null, { timeout: 5_000 }).catch(() => {});
 
   test('at first the help desk gets no chips (no adapter, no access)', async () => {
     assert.equal(new URL(page.url()).host, HOST);
@@ -118,6 +121,7 @@ describe('teaching a help desk by pointing', () => {
 
   test('every customer message gets a chip with its category, at once', async () => {
     await page.waitForFunction(() => [...document.querySelectorAll('[data-expect]')].every((m) => m.dataset.sentinellePrimary), null, { timeout: 20_000 });
+    await chipsDrawn();
     assert.equal(await chipsOnCustomers(), 6);
     const got = await page.evaluate(() => [...document.querySelectorAll('[data-expect]')].map((m) => [m.dataset.expect, m.dataset.sentinellePrimary]));
     for (const [expect, primary] of got) assert.equal(primary, expect);
@@ -138,6 +142,7 @@ describe('teaching a help desk by pointing', () => {
   test('a reload keeps the chips (the registered content scripts)', async () => {
     await page.reload();
     await page.waitForFunction(() => [...document.querySelectorAll('[data-expect]')].every((m) => m.dataset.sentinellePrimary), null, { timeout: 20_000 });
+    await chipsDrawn();
     assert.equal(await chipsOnCustomers(), 6);
   });
 

@@ -43,8 +43,10 @@ describe('messages between the parts', () => {
     assert.ok(M.isContentToBackground({ type: 'triage', messages: [msg(), msg({ author: 'A', time: 1, reach: 10, platform: 'x' })] }));
     assert.ok(M.isContentToBackground({ type: 'triage', messages: [] }));
     assert.ok(M.isContentToBackground({ type: 'triage', batch: 'a1b2:3', messages: [msg()] }));
+    assert.ok(M.isContentToBackground({ type: 'triage', batch: 'a1b2:4', again: true, messages: [msg()] }));
     const bad = [
       { type: 'triage', batch: 7, messages: [] }, { type: 'triage', batch: '', messages: [] },
+      { type: 'triage', again: 'yes', messages: [msg()] }, { type: 'triage', again: 1, messages: [msg()] },
       { type: 'triage', batch: 'x'.repeat(101), messages: [] },
       null, 'triage', [], { type: 'triage' }, { type: 'triage', messages: {} },
       { type: 'triage', messages: [msg({ id: 1 })] },
