@@ -49,7 +49,7 @@ pub fn cross_validate(c: &Corpus, d: usize, k: usize, o: &TrainOptions) -> Optio
             .iter()
             .map(|h| {
                 let (mut w, b) = c.train_head(h, o, &skip);
-                prune(&mut w);
+                prune(&mut w, o);
                 (w, b)
             })
             .collect();
@@ -187,7 +187,7 @@ pub fn train_model(c: &Corpora, o: &TrainOptions, cv: &[CvResult]) -> Model {
                 }
             }
             let t = if n > 0 { (sum / n as f64) as f32 } else { 0.5 };
-            quantise(h, &w, b, t)
+            quantise(h, &w, b, t, o)
         })
         .collect();
     Model::from_heads(o.bits, heads)

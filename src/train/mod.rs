@@ -32,6 +32,6 @@ pub use datasets::{head_target, load, spec, spec_for_file, teacher, Corpus, Data
 pub use decision::{accuracy_and_macro_f1, cross_validate as cross_validate_decision, decision_file, decision_rows, fit as fit_decision, predict as predict_decision, DecisionOptions, DecisionRows, Fitted};
 pub use evaluate::{evaluate_file, landings, FileScore, Landing};
 pub use metrics::{best_thresholds, decide, score, stratified_folds, Metric};
-pub use sgd::{prune, quantise, train_dense, TrainOptions, PRUNE};
+pub use sgd::{prune, quantise, train_dense, TrainOptions, LEVELS, PRUNE};
 pub use shift::{shift_probe, ShiftProbe};
 pub use verdicts::{score_file, FileVerdicts, PerCategoryScore, PublicScore, Slice, TaxonomyScore};

@@ -41,7 +41,7 @@ pub fn shift_probe(c: &Corpora, d: usize, stacked: bool, k: usize, o: &TrainOpti
         priors
             .iter()
             .map(|&a| {
-                let w = with_prior(&w, shift, a, o.bits);
+                let w = with_prior(&w, shift, a, o);
                 set.iter().enumerate().filter(|(i, _)| fold[*i] == f).map(|(i, e)| (i, predict(&w, b, e))).collect()
             })
             .collect()
@@ -77,7 +77,7 @@ pub(super) fn across_targets(corpus: &Corpus, d: usize, head: &str, shift: &Shif
         priors
             .iter()
             .map(|&a| {
-                let w = with_prior(&w, shift, a, o.bits);
+                let w = with_prior(&w, shift, a, o);
                 set.iter().enumerate().filter(|(_, e)| e.topic == to).map(|(i, e)| (i, predict(&w, b, e))).collect()
             })
             .collect()
@@ -94,9 +94,9 @@ pub(super) fn score_across(spec: &DatasetSpec, labels: &[&str], preds: &[(usize,
 }
 
 /// Weights as shipped with lexicon prior `a`: the prior added, then pruned.
-fn with_prior(w: &[f32], shift: &Shift, a: f32, bits: u8) -> Vec<f32> {
+fn with_prior(w: &[f32], shift: &Shift, a: f32, o: &TrainOptions) -> Vec<f32> {
     let mut w = w.to_vec();
-    add_prior(&mut w, shift, a, bits);
-    prune(&mut w);
+    add_prior(&mut w, shift, a, o.bits);
+    prune(&mut w, o);
     w
 }

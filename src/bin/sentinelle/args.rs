@@ -10,6 +10,7 @@ pub const USAGE: &str = "usage:
   sentinelle plan default
   sentinelle plan check FILE
   sentinelle train [--data DIR] [--out data/model.bin] [--report data/model.json] [--folds 10] [--bits 18]
+                   [--prune 12] [--levels 31]
   sentinelle train --decision FILE… [--out data/decision.json] [--folds 5] [--l2 X] [--class-power X]
   sentinelle eval  [--data DIR] [--folds 10] [--card data/MODEL_CARD.md] [--only STEM,…]
   sentinelle eval  --model data/model.bin [--report data/model.json] TEST.jsonl…

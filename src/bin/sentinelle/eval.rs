@@ -27,6 +27,12 @@ fn train_options(f: &Flags) -> Result<TrainOptions, String> {
     if let Some(v) = f.get("lr") {
         o.learning_rate = v.parse().map_err(|_| format!("--lr {v}: a number"))?;
     }
+    if let Some(v) = f.get("prune") {
+        o.prune = v.parse::<f32>().ok().filter(|x| (0.0..127.0).contains(x)).ok_or_else(|| format!("--prune {v}: a number from 0 to 127 (127ths of a head's largest weight)"))? / 127.0;
+    }
+    if let Some(v) = f.get("levels") {
+        o.levels = v.parse().ok().filter(|x| (1..=127).contains(x)).ok_or_else(|| format!("--levels {v}: a whole number from 1 to 127"))?;
+    }
     if let Some(e) = f.get("epochs") {
         o.epochs = e.parse().map_err(|_| format!("--epochs {e}: a whole number"))?;
     }
@@ -136,7 +142,7 @@ fn load_corpora(data: &str, o: &TrainOptions) -> Result<Corpora, String> {
 }
 
 pub fn train_cmd(args: &[String]) -> Result<bool, String> {
-    let f = Flags::parse(args, &["data", "out", "report", "folds", "bits", "epochs", "l2", "lr", "decision", "class-power", "l2-words", "word-bits"])?;
+    let f = Flags::parse(args, &["data", "out", "report", "folds", "bits", "epochs", "l2", "lr", "prune", "levels", "decision", "class-power", "l2-words", "word-bits"])?;
     if let Some(first) = f.get("decision") {
         let files: Vec<&str> = std::iter::once(first).chain(f.positional.iter().map(String::as_str)).collect();
         return train_decision_cmd(&files, &f);
@@ -161,7 +167,7 @@ pub fn train_cmd(args: &[String]) -> Result<bool, String> {
 }
 
 pub fn eval_cmd(args: &[String]) -> Result<bool, String> {
-    let f = Flags::parse(args, &["data", "folds", "bits", "epochs", "card", "only", "model", "report", "l2", "lr", "verdicts", "plan", "decision"])?;
+    let f = Flags::parse(args, &["data", "folds", "bits", "epochs", "card", "only", "model", "report", "l2", "lr", "prune", "levels", "verdicts", "plan", "decision"])?;
     if let Some(first) = f.get("verdicts") {
         let files: Vec<&str> = std::iter::once(first).chain(f.positional.iter().map(String::as_str)).collect();
         return verdicts_cmd(&files, f.get("plan"), f.get("decision"), f.get("card"));
