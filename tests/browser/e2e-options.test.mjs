@@ -2,18 +2,16 @@
 // preview and then on a page's card; an invalid edit is refused with its path, never applied, and
 // kept as a draft across a reload; the plan round-trips through export and import; two tabs
 // editing at once get a warning instead of overwriting each other; the brand's names reach the plan.
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchWithExtension, openInbox, startServer } from './helpers.mjs';
+import { extensionSuite, openInbox, openOptions, scratchFolder } from './helpers.mjs';
 
 describe('the options page edits the plan for people', () => {
-  let server;
-  let browser;
-  let scratch;
-  const stored = () => browser.worker.evaluate(() => chrome.storage.local.get(null));
+  const suite = extensionSuite();
+  const scratch = scratchFolder('sentinelle-options-');
+  const stored = () => suite.browser.worker.evaluate(() => chrome.storage.local.get(null));
   const storedPlan = async () => {
     const { plan } = await stored();
     return typeof plan === 'string' ? JSON.parse(plan) : null;
@@ -30,37 +28,21 @@ describe('the options page edits the plan for people', () => {
     }
   }
 
-  async function openOptions() {
-    const page = await browser.context.newPage();
-    await page.goto(browser.extensionUrl('pages/options.html'));
-    await page.waitForSelector('body[data-ready="true"]');
-    return page;
-  }
 
   /** The textarea of one template, by id. */
   const body = (page, id) => page.locator(`#tpl-list textarea[data-template-id="${id}"]`);
   const previewText = (page) => page.locator('#preview sentinelle-card').evaluate((h) => h.shadowRoot.textContent);
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchWithExtension();
-    scratch = mkdtempSync(join(tmpdir(), 'sentinelle-options-'));
-  });
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-    rmSync(scratch, { recursive: true, force: true });
-  });
   // Every test starts from the default plan and no draft.
   beforeEach(async () => {
-    const page = await openOptions();
+    const page = await openOptions(suite.browser);
     await page.evaluate(() => chrome.runtime.sendMessage({ type: 'plan:reset' }));
-    await browser.worker.evaluate(() => chrome.storage.local.remove('planDraft'));
+    await suite.browser.worker.evaluate(() => chrome.storage.local.remove('planDraft'));
     await page.close();
   });
 
   test('a template edited in the editor shows in the preview, then on a page\'s card', async () => {
-    const options = await openOptions();
+    const options = await openOptions(suite.browser);
     await options.locator('#tpl-category').selectOption('complaint');
     await options.locator('#tpl-lang').selectOption('fr');
     const field = body(options, 'complaint-fr-1');
@@ -75,7 +57,7 @@ describe('the options page edits the plan for people', () => {
     assert.match(await previewText(options), /Complaint/);
     // Autosaved: the plan in storage carries it, and the engine runs it on the page.
     await until(async () => (await storedPlan())?.templates.find((t) => t.id === 'complaint-fr-1').body.includes('test e2e'), 'the autosave');
-    const { page } = await openInbox(browser.context, server.url);
+    const { page } = await openInbox(suite.browser.context, suite.server.url);
     const card = page.locator('[data-message-id="c3"] sentinelle-card');
     await card.locator('button.chip').click();
     await page.waitForFunction(() =>
@@ -85,7 +67,7 @@ describe('the options page edits the plan for people', () => {
   });
 
   test('an invalid edit is refused with its path, the plan unchanged, and survives a reload as a draft', async () => {
-    const options = await openOptions();
+    const options = await openOptions(suite.browser);
     const before = (await stored()).plan;
     await options.locator('#tpl-category').selectOption('question');
     await options.locator('#tpl-lang').selectOption('en');
@@ -125,7 +107,7 @@ describe('the options page edits the plan for people', () => {
   });
 
   test('brand names, incident, deadlines and spike edited in the form reach the plan', async () => {
-    const options = await openOptions();
+    const options = await openOptions(suite.browser);
     await options.locator('#brand-names').fill('Maison Lumière\n@maisonlumiere');
     await options.locator('#brand-watch').fill('lampe aurore\n#lumiere');
     await options.locator('#incident-active').check();
@@ -149,13 +131,13 @@ describe('the options page edits the plan for people', () => {
   });
 
   test('a plan round-trips through export and import unchanged; an invalid import changes nothing', async () => {
-    const options = await openOptions();
+    const options = await openOptions(suite.browser);
     await options.locator('#brand-names').fill('Export Test');
     const saved = await until(async () => ((await storedPlan())?.brand.names[0] === 'Export Test' ? (await stored()).plan : null), 'the edit saved');
 
     const [download] = await Promise.all([options.waitForEvent('download'), options.locator('#export').click()]);
     assert.equal(download.suggestedFilename(), 'sentinelle-plan.json');
-    const file = join(scratch, 'exported.json');
+    const file = join(scratch.path, 'exported.json');
     await download.saveAs(file);
     assert.equal(readFileSync(file, 'utf8'), saved, 'the export is the plan, byte for byte');
 
@@ -170,7 +152,7 @@ describe('the options page edits the plan for people', () => {
     const broken = JSON.parse(saved);
     broken.templates[2].lang = 'de';
     broken.thresholds.flag = 1.5;
-    const bad = join(scratch, 'broken.json');
+    const bad = join(scratch.path, 'broken.json');
     writeFileSync(bad, JSON.stringify(broken, null, 2));
     await options.locator('#import-file').setInputFiles(bad);
     await options.waitForSelector('#import-errors li');
@@ -184,8 +166,8 @@ describe('the options page edits the plan for people', () => {
   });
 
   test('two tabs editing at once get a warning, not a silent overwrite', async () => {
-    const a = await openOptions();
-    const b = await openOptions();
+    const a = await openOptions(suite.browser);
+    const b = await openOptions(suite.browser);
     // B edits; before its autosave fires, A's edit is saved.
     await b.locator('#brand-names').fill('Tab B');
     await a.evaluate(() => {

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, extensionSuite, launchWithExtension, openInbox, openPopup, startServer } from './helpers.mjs';
+import { ROOT, extensionSuite, launchWithExtension, openInbox, openOptions, openPopup, startServer } from './helpers.mjs';
 
 describe('popup and options', () => {
   let server;
@@ -67,9 +67,7 @@ describe('popup and options', () => {
 
   test('options: an invalid plan lists its errors with paths and is not saved', async () => {
     const before = await stored();
-    const options = await browser.context.newPage();
-    await options.goto(browser.extensionUrl('pages/options.html'));
-    await options.waitForSelector('body[data-ready="true"]');
+    const options = await openOptions(browser);
     const plan = JSON.parse(await options.locator('#plan').inputValue());
     assert.ok(plan.name, 'the editor starts with the current (default) plan');
     await options.locator('#advanced summary').click(); // the JSON is the power users' view
@@ -107,9 +105,7 @@ describe('popup and options', () => {
   });
 
   test('options: a valid plan is saved and runs; reset brings the default back', async () => {
-    const options = await browser.context.newPage();
-    await options.goto(browser.extensionUrl('pages/options.html'));
-    await options.waitForSelector('body[data-ready="true"]');
+    const options = await openOptions(browser);
     const plan = JSON.parse(await options.locator('#plan').inputValue());
     const defaultName = plan.name;
     await options.locator('#advanced summary').click();
@@ -134,9 +130,7 @@ describe('popup and options', () => {
   test('options: the agent name fills the reply templates on open tabs', async () => {
     const { page } = await openInbox(browser.context, server.url);
     await page.waitForSelector('[data-message-id="c3"] sentinelle-card');
-    const options = await browser.context.newPage();
-    await options.goto(browser.extensionUrl('pages/options.html'));
-    await options.waitForSelector('body[data-ready="true"]');
+    const options = await openOptions(browser);
     await options.locator('#link').fill('not a link');
     await options.locator('#save-settings').click();
     await options.waitForFunction(() => document.getElementById('settings-status').textContent.length > 0);

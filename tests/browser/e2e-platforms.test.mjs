@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST_CHROME, launchWithExtension } from './helpers.mjs';
+import { DIST_CHROME, launchWithExtension, openOptions } from './helpers.mjs';
 import { PLATFORMS, startPlatformServer, urlOf } from '../platforms/server.mjs';
 
 /** The categories whose comments must show their evidence on the card. */
@@ -26,9 +26,7 @@ const trimEnd = (s) => s.replace(/\n+$/, '');
  * saved the way the options page saves it: a reply with a line break, through the real route.
  */
 async function savePlan(browser) {
-  const options = await browser.context.newPage();
-  await options.goto(browser.extensionUrl('pages/options.html'));
-  await options.waitForSelector('body[data-ready="true"]');
+  const options = await openOptions(browser);
   const answer = await options.evaluate(async ([brand, signature]) => {
     const got = await chrome.runtime.sendMessage({ type: 'plan:get' });
     const plan = JSON.parse(got.plan);

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DIST_CHROME, ROOT, launchWithExtension, openInbox, startServer } from './helpers.mjs';
+import { DIST_CHROME, ROOT, launchWithExtension, openInbox, openOptions, startServer } from './helpers.mjs';
 
 const POLICY_DIR = process.env.CHROMIUM_POLICY_DIR || '/etc/chromium/policies/managed';
 
@@ -60,13 +60,6 @@ describe('a team policy set by the administrator', { skip: problem ?? false }, (
   let policyFile;
   const send = (page, msg) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
 
-  async function openOptions() {
-    const page = await browser.context.newPage();
-    await page.goto(browser.extensionUrl('pages/options.html'));
-    await page.waitForSelector('body[data-ready="true"]');
-    return page;
-  }
-
   before(async () => {
     copy = mkdtempSync(join(tmpdir(), 'sentinelle-policy-ext-'));
     cpSync(DIST_CHROME, copy, { recursive: true });
@@ -97,7 +90,7 @@ describe('a team policy set by the administrator', { skip: problem ?? false }, (
   });
 
   test('the effective plan is the policy\'s, its locked parts with it; the popup says whose it is', async () => {
-    const page = await openOptions();
+    const page = await openOptions(browser);
     const answer = await send(page, { type: 'plan:get' });
     assert.equal(answer.ok, true);
     assert.deepEqual(answer.policy.locked, POLICY.locked);
@@ -118,7 +111,7 @@ describe('a team policy set by the administrator', { skip: problem ?? false }, (
   });
 
   test('the options page shows the locked parts read-only, the JSON view everything', async () => {
-    const page = await openOptions();
+    const page = await openOptions(browser);
     assert.equal(await page.locator('#policy-banner').isVisible(), true);
     assert.match(await page.locator('#policy-banner').textContent(), /managed by your organisation/);
     assert.match(await page.locator('#policy-locked').textContent(), /brand, deadlines, templates/);
@@ -145,7 +138,7 @@ describe('a team policy set by the administrator', { skip: problem ?? false }, (
   });
 
   test('a save that changes a locked part is refused with its path; an agent\'s own template is kept', async () => {
-    const page = await openOptions();
+    const page = await openOptions(browser);
     const { plan, stored } = await send(page, { type: 'plan:get' });
     const { fingerprint } = await import('../../extension/lib/plan-doc.js');
     const base = fingerprint(stored);
@@ -211,7 +204,7 @@ describe('a team policy set by the administrator', { skip: problem ?? false }, (
   test('an invalid policy plan: the default plan runs, the popup and the options page say so', async () => {
     const broken = { ...POLICY, plan: JSON.stringify({ ...teamPlan, thresholds: { ...teamPlan.thresholds, flag: 1.5 } }) };
     writeFileSync(policyFile, JSON.stringify({ '3rdparty': { extensions: { [browser.extensionId]: broken } } }, null, 2));
-    const page = await openOptions();
+    const page = await openOptions(browser);
     const t0 = Date.now();
     let status;
     for (;;) {

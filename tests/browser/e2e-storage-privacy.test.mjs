@@ -9,12 +9,11 @@
 //     IndexedDB, Cache Storage, its pages' localStorage) holds a message's text; "Clear activity
 //     data" clears counts, log and crisis mode and keeps the plan; "Erase everything" clears all,
 //     and the plan exported before comes back from its file exactly.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchWithExtension, openInbox, shingles, startServer } from './helpers.mjs';
+import { extensionSuite, openInbox, openOptions, scratchFolder, shingles } from './helpers.mjs';
 
 /** Polls `fn` until it returns something truthy: storage and autosave are asynchronous. */
 async function until(fn, what, timeout = 15_000) {
@@ -28,27 +27,10 @@ async function until(fn, what, timeout = 15_000) {
 }
 
 describe('the plan in storage, and what else is stored', () => {
-  let server;
-  let browser;
-  let scratch;
+  const suite = extensionSuite();
+  const scratch = scratchFolder('sentinelle-storage-');
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchWithExtension();
-    scratch = mkdtempSync(join(tmpdir(), 'sentinelle-storage-'));
-  });
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-    rmSync(scratch, { recursive: true, force: true });
-  });
 
-  async function openOptions() {
-    const page = await browser.context.newPage();
-    await page.goto(browser.extensionUrl('pages/options.html'));
-    await page.waitForSelector('body[data-ready="true"]');
-    return page;
-  }
   /** chrome.storage.local, read from an extension page (the worker may be stopped). */
   const local = (page) => page.evaluate(() => chrome.storage.local.get(null));
   const storedPlan = async (page) => {
@@ -61,7 +43,7 @@ describe('the plan in storage, and what else is stored', () => {
   async function liveWorker(page) {
     await status(page); // wakes it
     return until(async () => {
-      for (const w of browser.context.serviceWorkers().reverse()) {
+      for (const w of suite.browser.context.serviceWorkers().reverse()) {
         if (await w.evaluate(() => typeof chrome.storage?.local?.set === 'function').catch(() => false)) return w;
       }
       return null;
@@ -70,7 +52,7 @@ describe('the plan in storage, and what else is stored', () => {
 
   /** Stops the extension's service worker, as Chromium stops an idle one (or a crash would). */
   async function stopWorker(page) {
-    const cdp = await browser.context.newCDPSession(page);
+    const cdp = await suite.browser.context.newCDPSession(page);
     await cdp.send('ServiceWorker.enable');
     await cdp.send('ServiceWorker.stopAllWorkers');
     await cdp.detach();
@@ -86,7 +68,7 @@ describe('the plan in storage, and what else is stored', () => {
   }
 
   test('a plan stored in an older format version is migrated when the worker loads, and runs', async () => {
-    const setup = await openOptions();
+    const setup = await openOptions(suite.browser);
     await fresh(setup);
     const doc = JSON.parse((await setup.evaluate(() => chrome.runtime.sendMessage({ type: 'plan:get' }))).plan);
     delete doc.version; // version 0: a plan with no version (src/plan/migrate.rs)
@@ -95,13 +77,13 @@ describe('the plan in storage, and what else is stored', () => {
     const old = JSON.stringify(doc, null, 2);
     await setup.close();
     // Written where the extension keeps it, as an older build would have left it; then a restart.
-    const popup = await browser.context.newPage();
-    await popup.goto(browser.extensionUrl('pages/popup.html'));
+    const popup = await suite.browser.context.newPage();
+    await popup.goto(suite.browser.extensionUrl('pages/popup.html'));
     await popup.evaluate((plan) => chrome.storage.local.set({ plan }), old);
     await stopWorker(popup);
     await popup.close();
 
-    const options = await openOptions();
+    const options = await openOptions(suite.browser);
     const stored = await local(options);
     const plan = JSON.parse(stored.plan);
     assert.equal(plan.version, 1, 'stored migrated');
@@ -117,7 +99,7 @@ describe('the plan in storage, and what else is stored', () => {
     assert.equal(s.custom, true);
     assert.equal(s.warning, null);
     // And it triages: the migrated template is on the card of the demo's French complaint.
-    const { page } = await openInbox(browser.context, server.url);
+    const { page } = await openInbox(suite.browser.context, suite.server.url);
     const card = page.locator('[data-message-id="c3"] sentinelle-card');
     await card.locator('button.chip').click();
     assert.match(await card.evaluate((h) => h.shadowRoot.textContent), /réponse du plan v0 migré/);
@@ -134,7 +116,7 @@ describe('the plan in storage, and what else is stored', () => {
   });
 
   test('the worker stopped in the middle of a save: the last plan stays, the edit is kept and saved after', async () => {
-    const options = await openOptions();
+    const options = await openOptions(suite.browser);
     await fresh(options);
     await options.locator('#brand-names').fill('Avant la coupure');
     await until(async () => (await storedPlan(options))?.brand.names[0] === 'Avant la coupure', 'the first save');
@@ -174,7 +156,7 @@ describe('the plan in storage, and what else is stored', () => {
   });
 
   test('storage full: the last plan stays in force and on the page, the edit kept in the page\'s own storage', async () => {
-    const options = await openOptions();
+    const options = await openOptions(suite.browser);
     await fresh(options);
     await options.locator('#brand-names').fill('Avant le quota');
     await until(async () => (await storedPlan(options))?.brand.names[0] === 'Avant le quota', 'the first save');
@@ -269,7 +251,7 @@ describe('the plan in storage, and what else is stored', () => {
     const leaks = (text) => marks.filter((m) => text.includes(m));
 
     test('after triaging the demo inbox, no stored area holds a message\'s text', async () => {
-      const options = await openOptions();
+      const options = await openOptions(suite.browser);
       await fresh(options);
       // The agent's own words, on purpose: a template and their name.
       const doc = JSON.parse((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'plan:get' }))).plan);
@@ -279,7 +261,7 @@ describe('the plan in storage, and what else is stored', () => {
       assert.equal(saved.ok, true);
       await options.evaluate(() => chrome.runtime.sendMessage({ type: 'settings:save', settings: { agent: 'Jeanne', link: 'https://exemple.fr/aide' } }));
 
-      const { page } = await openInbox(browser.context, server.url);
+      const { page } = await openInbox(suite.browser.context, suite.server.url);
       await page.waitForFunction(() => document.querySelectorAll('[data-sentinelle-primary]').length >= 17);
       await page.getByRole('button', { name: 'Simulate a new comment' }).click();
       await page.waitForSelector('[data-message-id="n1"][data-sentinelle-primary]');
@@ -307,14 +289,14 @@ describe('the plan in storage, and what else is stored', () => {
       await options.reload();
       await options.waitForSelector('body[data-ready="true"]');
       const [download] = await Promise.all([options.waitForEvent('download'), options.locator('#export').click()]);
-      exported = join(scratch, 'backup.json');
+      exported = join(scratch.path, 'backup.json');
       await download.saveAs(exported);
       assert.equal(readFileSync(exported, 'utf8'), (await local(options)).plan);
       await options.close();
     });
 
     test('"Clear activity data" clears counts, the incident log and crisis mode, and keeps the plan', async () => {
-      const options = await openOptions();
+      const options = await openOptions(suite.browser);
       const before = await local(options);
       await options.locator('#clear-activity').click();
       await options.waitForSelector('body[data-cleared="activity"]');
@@ -331,7 +313,7 @@ describe('the plan in storage, and what else is stored', () => {
     });
 
     test('"Erase everything" clears all the extension stored; the exported plan imports back the same', async () => {
-      const options = await openOptions();
+      const options = await openOptions(suite.browser);
       const plan = (await local(options)).plan;
       await options.locator('#clear-everything').click();
       assert.match(await options.locator('#clear-everything').textContent(), /Click again/);

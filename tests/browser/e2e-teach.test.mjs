@@ -18,7 +18,7 @@
 // passes for a selection: {menuItemId, selectionText, frameId, pageUrl, editable}.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST_CHROME, launchWithExtension } from './helpers.mjs';
+import { DIST_CHROME, launchWithExtension, openOptions } from './helpers.mjs';
 import { UNKNOWN_SITES, startPlatformServer, unknownUrlOf } from '../platforms/server.mjs';
 
 const HOST = UNKNOWN_SITES.helpdesk.host;
@@ -199,9 +199,7 @@ describe('teaching a help desk by pointing', () => {
   });
 
   test('the options page lists the site with its selectors; an invalid edit is refused', async () => {
-    const options = await browser.context.newPage();
-    await options.goto(browser.extensionUrl('pages/options.html'));
-    await options.waitForSelector('body[data-ready="true"]');
+    const options = await openOptions(browser);
     const item = options.locator(`#sites-list li[data-host="${HOST}"]`);
     assert.equal(await item.locator('input[data-field="message"]').inputValue(), 'article[data-test-id="omni-log-comment-item"]');
     assert.equal(await item.locator('input[data-field="replyBox"]').inputValue(), 'textarea[data-test-id="omnicomposer-rich-text-editor"]');
@@ -217,9 +215,7 @@ describe('teaching a help desk by pointing', () => {
   });
 
   test('removing the site stops the chips, unregisters its scripts and releases the access', async () => {
-    const options = await browser.context.newPage();
-    await options.goto(browser.extensionUrl('pages/options.html'));
-    await options.waitForSelector('body[data-ready="true"]');
+    const options = await openOptions(browser);
     await options.locator(`#sites-list li[data-host="${HOST}"] button[data-action="remove"]`).click();
     await options.waitForSelector('#sites-list[data-count="0"]', { state: 'attached' });
     assert.equal(await options.locator('#sites-empty').isVisible(), true);

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launchWithExtension } from './helpers.mjs';
+import { launchWithExtension, openOptions } from './helpers.mjs';
 
 let browser;
 let page;
@@ -61,9 +61,7 @@ test('export as XLSX downloads a workbook that imports back', async () => {
 });
 
 test('on the options page: a CSV of templates lands in the saved plan; a broken one changes nothing and says where', async () => {
-  const options = await browser.context.newPage();
-  await options.goto(browser.extensionUrl('pages/options.html'));
-  await options.waitForSelector('body[data-ready="true"]');
+  const options = await openOptions(browser);
   const input = options.locator('#template-import input[type="file"]');
   const stored = () => browser.worker.evaluate(async () => (await chrome.storage.local.get('plan')).plan ?? null);
   const before = await stored();

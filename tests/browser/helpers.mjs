@@ -90,6 +90,14 @@ export function extensionSuite(dir = DIST_CHROME) {
   return suite;
 }
 
+/** Opens the extension's options page and waits until it says it is ready. */
+export async function openOptions(browser) {
+  const page = await browser.context.newPage();
+  await page.goto(browser.extensionUrl('pages/options.html'));
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
 /** Opens the extension's popup and waits until it has shown the status. */
 export async function openPopup(browser) {
   const popup = await browser.context.newPage();
@@ -228,6 +236,19 @@ export function platformSuite(dir = DIST_CHROME) {
     suite.server?.stop();
   });
   return suite;
+}
+
+/** A folder for a `describe`'s files (its name starts with `prefix`), made before its tests and
+ * removed after; its path is `.path` once they run. */
+export function scratchFolder(prefix) {
+  const folder = { path: null };
+  before(() => {
+    folder.path = mkdtempSync(join(tmpdir(), prefix));
+  });
+  after(() => {
+    if (folder.path) rmSync(folder.path, { recursive: true, force: true });
+  });
+  return folder;
 }
 
 /** Every run of four words (at least 16 characters) of a text: any excerpt of it contains one. */
