@@ -151,7 +151,7 @@
       for (const m of node.querySelectorAll(adapter.message)) unread.push(m);
       if (performance.now() > end) break;
     }
-    let batch = [];
+    const batch = batches();
     const account = ownAccount();
     while (unreadAt < unread.length && performance.now() < end) {
       const el = unread[unreadAt++];
@@ -164,13 +164,9 @@
         markOwn(el);
         continue;
       }
-      batch.push({ el, message });
-      if (batch.length === M.MAX_BATCH) {
-        send(batch);
-        batch = [];
-      }
+      batch.add({ el, message });
     }
-    if (batch.length) send(batch);
+    batch.flush();
     if (unreadAt === unread.length) unread.length = unreadAt = 0;
     if (pending.size || unreadAt < unread.length) {
       // More to read: the next slice after the page has had its turn (a frame, its own tasks).
@@ -203,6 +199,23 @@
     const time = timeEl ? Date.parse(timeEl.getAttribute(adapter.timeAttr) ?? '') : NaN;
     if (Number.isFinite(time)) message.time = time;
     return message;
+  }
+
+  /** Messages into batches of M.MAX_BATCH, each sent to triage as soon as it is full; `flush`
+   * sends the rest. `again`: see `send`. */
+  function batches(again = false) {
+    let batch = [];
+    const flush = () => {
+      if (batch.length) send(batch, undefined, undefined, again);
+      batch = [];
+    };
+    return {
+      add(item) {
+        batch.push(item);
+        if (batch.length === M.MAX_BATCH) flush();
+      },
+      flush,
+    };
   }
 
   /** Sends a batch to triage; `again`: messages triaged before (their verdict let go while they
@@ -337,22 +350,18 @@
     askScheduled = false;
     if (stopped || Date.now() < pausedUntil) return;
     const end = performance.now() + SLICE_MS;
-    let batch = [];
+    const batch = batches(true);
     for (const el of toAsk) {
       toAsk.delete(el);
       if (!el.isConnected || cards.has(el) || asked.has(el)) continue;
       const message = read(el);
       if (message) {
         asked.add(el);
-        batch.push({ el, message });
-      }
-      if (batch.length === M.MAX_BATCH) {
-        send(batch, undefined, undefined, true);
-        batch = [];
+        batch.add({ el, message });
       }
       if (performance.now() > end) break;
     }
-    if (batch.length) send(batch, undefined, undefined, true);
+    batch.flush();
     if (toAsk.size && !askScheduled) {
       askScheduled = true;
       idle(askAgain, { timeout: 100 });
@@ -390,14 +399,16 @@
     if (!sweepDue || performance.now() - lastSweep < 1000) return;
     sweepDue = false;
     lastSweep = performance.now();
-    for (const el of watched) {
-      if (el.isConnected) continue;
-      near.unobserve(el);
-      watched.delete(el);
-      nearNow.delete(el);
-      toChip.delete(el);
-      toAsk.delete(el);
-    }
+    for (const el of watched) if (!el.isConnected) unwatch(el);
+  }
+
+  /** No longer watched for nearness: its chip is drawn, or the page removed it. */
+  function unwatch(el) {
+    near.unobserve(el);
+    watched.delete(el);
+    nearNow.delete(el);
+    toChip.delete(el);
+    toAsk.delete(el);
   }
 
   function markOwn(el) {
@@ -491,9 +502,7 @@
     const host = S.card.render(cards.get(el), verdict, { onInsert: (text) => S.insert.insertReply(replyBoxFor(el), text) });
     if (!cards.has(el)) {
       cards.set(el, host);
-      near.unobserve(el);
-      watched.delete(el);
-      nearNow.delete(el);
+      unwatch(el);
       const textEl = textElementOf(el);
       if (textEl && textEl !== el) textEl.after(host);
       else el.append(host);
