@@ -183,6 +183,7 @@ mod tests {
             ("real cyrillic untouched", "привет", &["привет"]),
             ("leet inside a word", "sc4m", &["scam"]),
             ("leet opening a word", "$cam 1diot", &["scam", "idiot"]),
+            ("a look-alike after read as a letter first", "$à@ｆｕｌｌ", &["saafull"]),
             ("numbers stay numbers", "covid19 24h 2024 1st", &["covid19", "24h", "2024", "1st"]),
             ("mentions stay mentions", "@user", &["user"]),
             ("repeats", "nuuuul scaaaam cool", &["nul", "scam", "cool"]),

@@ -128,17 +128,21 @@ pub(super) fn leet(c: char) -> Option<char> {
 pub(super) fn leetspeak(mut input: Vec<NChar>) -> Vec<NChar> {
     let is_letter = |c: char| c.is_alphabetic();
     let n = input.len();
-    let mut i = 0;
-    while i < n {
-        if leet(input[i].c).is_none() {
-            i += 1;
+    // The runs of look-alikes, decided from the last to the first: whether a run opens a word
+    // counts the letters after it, and a later run read as letters adds to them (`$à@ｆｕｌｌ` is
+    // `saafull`, as its own output `$aafull` is read). What is before a run is never a look-alike
+    // (runs are as long as they go), so it is the same in either order.
+    let mut i = n;
+    while i > 0 {
+        if leet(input[i - 1].c).is_none() {
+            i -= 1;
             continue;
         }
-        let start = i;
-        while i < n && leet(input[i].c).is_some() {
-            i += 1;
+        let end = i;
+        while i > 0 && leet(input[i - 1].c).is_some() {
+            i -= 1;
         }
-        let end = i; // run is [start, end)
+        let start = i; // the run is [start, end)
         let before = start > 0 && is_letter(input[start - 1].c);
         let letters_after = input[end..].iter().take_while(|x| is_letter(x.c)).count();
         let after = letters_after > 0;
